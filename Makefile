@@ -1,0 +1,43 @@
+# orbitviz: two commands.
+#   make run    set everything up (system packages, .venv) and open the app
+#   make test   set everything up plus the test tools, and run the whole suite under Xvfb
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.stamp
+
+.PHONY: run test sysdeps bench clean
+
+run: $(STAMP)-app
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && command -v xvfb-run >/dev/null; then \
+	  echo "orbitviz: no display; running under a private Xvfb"; \
+	  xvfb-run -a -s "-screen 0 1920x1080x24" $(VENV)/bin/orbitviz $(ARGS); \
+	else $(VENV)/bin/orbitviz $(ARGS); fi
+
+test: $(STAMP)-test
+	@command -v Xvfb >/dev/null || { echo "Xvfb is missing: run packaging/debian-deps.sh" >&2; exit 1; }
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+sysdeps: $(STAMP)-sys
+
+$(STAMP)-sys: packaging/debian-deps.sh
+	PYTHON=$(PYTHON) ./packaging/debian-deps.sh
+	@mkdir -p $(VENV) && touch $@
+
+$(VENV)/bin/python: | $(STAMP)-sys
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP)-app: pyproject.toml setup.py $(STAMP)-sys | $(VENV)/bin/python
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+$(STAMP)-test: $(STAMP)-app
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+bench: $(STAMP)-app
+	$(PY) bench/propagation.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

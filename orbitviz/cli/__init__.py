@@ -1,0 +1,1 @@
+"""The ``orbitviz`` command line: argument parsing (pure) and headless commands."""

@@ -1,0 +1,42 @@
+"""``orbitviz`` entry point: dispatch, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import sys
+
+from orbitviz.cli.args import UsageError, parse_args
+
+EXIT_USAGE = 2
+
+
+def _fail(message: str) -> int:
+    print(f"orbitviz: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        ns = parse_args(argv)
+    except UsageError as exc:
+        return _fail(str(exc))
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0)
+    from orbitviz.cli import commands
+
+    try:
+        if ns.command == "events":
+            return commands.events(ns)
+        if ns.command == "state":
+            return commands.state(ns)
+        return commands.open_app(ns)
+    except commands.CommandError as exc:
+        return _fail(str(exc))
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

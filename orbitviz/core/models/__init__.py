@@ -1,0 +1,1 @@
+"""Physical models for the phases no element set covers: ascent, rendezvous, return."""

@@ -1,0 +1,124 @@
+"""Orbital dynamics shared by the models: two-body + J2 gravity in GCRS, and an RK4
+integrator on plain floats (fast for one trajectory in pure Python).
+
+Frames and units: GCRS (treated as inertial over the mission), km, km/s, seconds of
+``met_s``. J2 acts about Earth's rotation axis (``pole``, a unit vector in GCRS from
+:meth:`orbitviz.core.frames.EarthOrientation.pole_gcrs`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+import numpy as np
+
+from orbitviz.core.constants import J2_EARTH, MU_EARTH_KM3_S2, R_EARTH_EQ_KM
+
+State = tuple  # (x, y, z, vx, vy, vz), km and km/s
+Deriv = Callable[[float, State], State]
+
+_K_J2 = 1.5 * J2_EARTH * MU_EARTH_KM3_S2 * R_EARTH_EQ_KM**2
+
+
+def gravity_j2(x: float, y: float, z: float, pole: Sequence[float]):
+    """Two-body + J2 acceleration (km/s²) at GCRS position (km); ``pole`` a unit vector."""
+    r2 = x * x + y * y + z * z
+    r = math.sqrt(r2)
+    r3 = r2 * r
+    px, py, pz = pole
+    zp = x * px + y * py + z * pz  # coordinate along the pole
+    k = _K_J2 / (r2 * r3)
+    f = 5.0 * zp * zp / r2
+    a_r = -MU_EARTH_KM3_S2 / r3 + k * (f - 1.0)  # radial factor (times position)
+    a_p = -2.0 * k * zp  # along the pole
+    return a_r * x + a_p * px, a_r * y + a_p * py, a_r * z + a_p * pz
+
+
+def coast_deriv(pole: Sequence[float]) -> Deriv:
+    """Derivative function for unpowered flight under two-body + J2 gravity."""
+
+    def f(t: float, s: State) -> State:
+        ax, ay, az = gravity_j2(s[0], s[1], s[2], pole)
+        return (s[3], s[4], s[5], ax, ay, az)
+
+    return f
+
+
+def rk4_step(f: Deriv, t: float, s: State, h: float) -> State:
+    """One classical Runge–Kutta step of size ``h`` from state ``s`` (any length)."""
+    k1 = f(t, s)
+    s2 = tuple(a + 0.5 * h * b for a, b in zip(s, k1))
+    k2 = f(t + 0.5 * h, s2)
+    s3 = tuple(a + 0.5 * h * b for a, b in zip(s, k2))
+    k3 = f(t + 0.5 * h, s3)
+    s4 = tuple(a + h * b for a, b in zip(s, k3))
+    k4 = f(t + h, s4)
+    h6 = h / 6.0
+    return tuple(a + h6 * (b + 2.0 * c + 2.0 * d + e) for a, b, c, d, e in zip(s, k1, k2, k3, k4))
+
+
+def integrate(f: Deriv, t0: float, s0: State, t1: float, max_step: float,
+              stop: Callable[[float, State], bool] | None = None):
+    """Integrate from ``t0`` to ``t1`` with equal RK4 steps no longer than ``max_step``.
+
+    Returns ``(times, states)`` lists including both ends. If ``stop(t, s)`` turns true
+    after a step, integration ends there (the caller may refine the crossing).
+    """
+    span = t1 - t0
+    n = max(1, int(math.ceil(abs(span) / max_step - 1e-9)))
+    h = span / n
+    times = [t0]
+    states = [tuple(s0)]
+    s = tuple(s0)
+    for k in range(1, n + 1):
+        t = t0 + (k - 1) * h
+        s = rk4_step(f, t, s, h)
+        tk = t1 if k == n else t0 + k * h
+        times.append(tk)
+        states.append(s)
+        if stop is not None and stop(tk, s):
+            break
+    return times, states
+
+
+def as_arrays(times, states):
+    """(met_s (N,), r (N,3), v (N,3)) numpy arrays from integrator lists (first 6 comps)."""
+    a = np.asarray([st[:6] for st in states], dtype=float)
+    return np.asarray(times, dtype=float), a[:, :3].copy(), a[:, 3:6].copy()
+
+
+def orbit_elements(r, v):
+    """Osculating (a_km, e, i_rad, perigee_alt_km, apogee_alt_km) w.r.t. GCRS z-axis.
+
+    Altitudes are above the equatorial radius; for an inclination relative to the
+    Earth's true pole use :func:`inclination_to_pole`.
+    """
+    r = np.asarray(r, dtype=float)
+    v = np.asarray(v, dtype=float)
+    rn = np.linalg.norm(r)
+    energy = 0.5 * v @ v - MU_EARTH_KM3_S2 / rn
+    a = -MU_EARTH_KM3_S2 / (2.0 * energy)
+    h = np.cross(r, v)
+    evec = np.cross(v, h) / MU_EARTH_KM3_S2 - r / rn
+    e = float(np.linalg.norm(evec))
+    inc = math.acos(h[2] / np.linalg.norm(h))
+    return a, e, inc, a * (1 - e) - R_EARTH_EQ_KM, a * (1 + e) - R_EARTH_EQ_KM
+
+
+def orbit_normal(r, v):
+    """Unit angular-momentum vector of the state (r, v)."""
+    h = np.cross(np.asarray(r, dtype=float), np.asarray(v, dtype=float))
+    return h / np.linalg.norm(h)
+
+
+def lvlh_basis(r, v):
+    """LVLH unit vectors of a reference state, as rows (x: along-track, y: −orbit normal,
+    z: toward the Earth's centre) — the convention of ISS operations (V-bar, H-bar, R-bar)."""
+    r = np.asarray(r, dtype=float)
+    v = np.asarray(v, dtype=float)
+    z = -r / np.linalg.norm(r)
+    hn = np.cross(r, v)
+    y = -hn / np.linalg.norm(hn)
+    x = np.cross(y, z)
+    return np.stack([x, y, z])

@@ -1,0 +1,131 @@
+"""Loading the mission file (``assets/mission/*.toml``) into core objects.
+
+:class:`Scenario` holds what the file says (events, sites, ports, objects, the display
+window) resolved onto the mission's time axis, plus the station's element-set chain.
+Modelled event times (``time = "model"``) are filled in by :mod:`orbitviz.core.mission`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from orbitviz.core.assets import asset_path, load_toml
+from orbitviz.core.elements import ElementSetChain
+from orbitviz.core.tle import load_tle_file
+from orbitviz.core.timeaxis import TimeAxis, TimeParseError, parse_time
+
+DEFAULT_MISSION = "soyuz-ms-19.toml"
+
+
+class ScenarioError(ValueError):
+    """The mission file is inconsistent; the message names the entry."""
+
+
+@dataclass
+class Event:
+    """A mission event. ``met_s`` is None until a model fills a ``time = "model"`` event."""
+
+    id: str
+    name: str
+    met_s: float | None
+    basis: str
+    source: str
+    object: str = ""
+    description: str = ""
+
+
+@dataclass
+class ObjectSpec:
+    id: str
+    name: str
+    start: str
+    end: str
+    phases: list[str]
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Scenario:
+    title: str
+    summary: str
+    axis: TimeAxis
+    events: list[Event]
+    sites: dict
+    ports: dict
+    objects: dict[str, ObjectSpec]
+    chain: ElementSetChain
+    window_start_s: float
+    window_end_s: float
+
+    def event_times(self) -> dict[str, float]:
+        """``met_s`` of every event whose time is known, by id."""
+        return {e.id: e.met_s for e in self.events if e.met_s is not None}
+
+    def event(self, event_id: str) -> Event:
+        for e in self.events:
+            if e.id == event_id:
+                return e
+        raise KeyError(event_id)
+
+    def lifetime(self, object_id: str) -> tuple[float, float]:
+        """(start, end) ``met_s`` of an object's existence."""
+        spec = self.objects[object_id]
+
+        def resolve(text: str, which: int) -> float:
+            if text == "elements":
+                return (self.chain.start_s, self.chain.end_s)[which]
+            return parse_time(text, self.axis, self.event_times())
+
+        return resolve(spec.start, 0), resolve(spec.end, 1)
+
+
+def _utc(text: str) -> _dt.datetime:
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def load_scenario(name: str = DEFAULT_MISSION) -> Scenario:
+    """Read ``assets/mission/<name>`` and the element sets it names."""
+    doc = load_toml("mission", name)
+    m = doc["mission"]
+    axis = TimeAxis(_utc(m["liftoff_utc"]))
+    events: list[Event] = []
+    seen = set()
+    for raw in doc.get("events", []):
+        eid = raw["id"]
+        if eid in seen:
+            raise ScenarioError(f"event id '{eid}' appears twice")
+        seen.add(eid)
+        if raw["time"] == "model":
+            met = None
+        else:
+            try:
+                met = parse_time(raw["time"], axis)
+            except TimeParseError as exc:
+                raise ScenarioError(f"event '{eid}': {exc}") from None
+        if raw.get("basis") not in ("measured", "modelled"):
+            raise ScenarioError(f"event '{eid}': basis must be 'measured' or 'modelled'")
+        events.append(Event(eid, raw["name"], met, raw["basis"], raw.get("source", ""),
+                            raw.get("object", ""), raw.get("description", "")))
+    sets = []
+    for fname in doc["element_sets"]["files"]:
+        found, errors = load_tle_file(asset_path("tle", fname))
+        if errors:
+            raise ScenarioError(str(errors[0]))
+        sets.extend(found)
+    chain = ElementSetChain(sets, axis, doc["element_sets"]["max_stretch_days"] * 86400.0)
+    objects = {}
+    for oid, raw in doc["objects"].items():
+        extra = {k: v for k, v in raw.items() if k not in ("name", "start", "end", "phases")}
+        objects[oid] = ObjectSpec(oid, raw["name"], raw["start"], raw["end"],
+                                  list(raw["phases"]), extra)
+    win = doc["display_window"]
+    times = {e.id: e.met_s for e in events if e.met_s is not None}
+    start = parse_time(win["start"], axis, times)
+    end = times[win["end_event"]] + float(win["end_after_s"])
+    ports = {pid: dict(p, offset_lvlh_m=np.asarray(p["offset_lvlh_m"], dtype=float))
+             for pid, p in doc.get("ports", {}).items()}
+    return Scenario(m["title"], m.get("summary", ""), axis, events, doc.get("sites", {}),
+                    ports, objects, chain, start, end)

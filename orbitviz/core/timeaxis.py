@@ -1,0 +1,166 @@
+"""Mission time: one axis for every array in the model, and the one TIME parser.
+
+Every instant in :mod:`orbitviz.core` is ``met_s``: SI seconds from lift-off, measured
+on the TT scale (so a leap second never opens a gap in an array). Conversions to UTC and
+to skyfield :class:`~skyfield.timelib.Time` objects go through :class:`TimeAxis`, which
+uses skyfield's built-in time-scale files only (nothing is downloaded).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from typing import Mapping
+
+import numpy as np
+from skyfield.api import load
+
+from orbitviz.core.constants import DAY_S
+
+_TIMESCALE = None
+
+
+def timescale():
+    """The shared skyfield timescale, built from skyfield's own files (no download)."""
+    global _TIMESCALE
+    if _TIMESCALE is None:
+        _TIMESCALE = load.timescale(builtin=True)
+    return _TIMESCALE
+
+
+class TimeParseError(ValueError):
+    """A TIME string that orbitviz cannot read; the message is one line for the user."""
+
+
+class TimeAxis:
+    """Maps ``met_s`` (TT seconds from lift-off) to skyfield Times and UTC.
+
+    ``liftoff_utc`` is an aware :class:`datetime.datetime`.
+    """
+
+    def __init__(self, liftoff_utc: _dt.datetime):
+        if liftoff_utc.tzinfo is None:
+            raise ValueError("lift-off time must carry a time zone")
+        self.ts = timescale()
+        self.liftoff_utc = liftoff_utc.astimezone(_dt.timezone.utc)
+        t0 = self.ts.from_datetime(self.liftoff_utc)
+        self.t0 = t0
+        self._whole = float(t0.whole)
+        self._frac = float(t0.tt_fraction)
+
+    # -- conversions -------------------------------------------------------------------
+    def time(self, met_s):
+        """skyfield Time (scalar or array) at ``met_s``."""
+        met = np.asarray(met_s, dtype=float)
+        return self.ts.tt_jd(self._whole, self._frac + met / DAY_S)
+
+    def tt_jd_split(self, met_s):
+        """(whole, fraction) TT Julian date at ``met_s``, fraction kept small for precision."""
+        met = np.asarray(met_s, dtype=float)
+        return np.full(met.shape, self._whole), self._frac + met / DAY_S
+
+    def jd_utc_split(self, met_s):
+        """(whole, fraction) UTC Julian date at ``met_s``, as SGP4 takes its times.
+
+        Computed as skyfield's own :class:`~skyfield.sgp4lib.EarthSatellite` does, so the
+        two agree to the last bit.
+        """
+        t = self.time(met_s)
+        return t.whole, t.tai_fraction - t._leap_seconds() / DAY_S
+
+    def met_from_datetime(self, when: _dt.datetime) -> float:
+        """``met_s`` of an aware datetime (UTC or any offset)."""
+        t = self.ts.from_datetime(when.astimezone(_dt.timezone.utc))
+        return float(((t.whole - self._whole) + (t.tt_fraction - self._frac)) * DAY_S)
+
+    def met_from_jd_utc(self, jd_whole: float, jd_fraction: float = 0.0) -> float:
+        """``met_s`` of a UTC Julian date (a TLE epoch, for instance).
+
+        UTC Julian dates count 86,400 s a day, as :mod:`datetime` does, so the
+        conversion through a datetime is exact between leap seconds.
+        """
+        j2000 = _dt.datetime(2000, 1, 1, 12, tzinfo=_dt.timezone.utc)
+        days = (jd_whole - 2451545.0) + jd_fraction
+        return self.met_from_datetime(j2000 + _dt.timedelta(days=days))
+
+    def datetime_utc(self, met_s: float) -> _dt.datetime:
+        """Aware UTC datetime of a scalar ``met_s`` (microsecond resolution)."""
+        return self.time(float(met_s)).utc_datetime()
+
+    def iso_utc(self, met_s: float, digits: int = 3) -> str:
+        """ISO 8601 UTC text, e.g. ``2021-10-05T08:55:02.442Z``."""
+        d = self.datetime_utc(met_s)
+        # round to the requested digits without letting 59.9996 print as 60
+        q = 10 ** (6 - digits)
+        micro = int(round(d.microsecond / q)) * q
+        if micro >= 1_000_000:
+            d = d.replace(microsecond=0) + _dt.timedelta(seconds=1)
+            micro = 0
+        text = d.strftime("%Y-%m-%dT%H:%M:%S")
+        if digits > 0:
+            text += "." + f"{micro:06d}"[:digits]
+        return text + "Z"
+
+
+def format_met(met_s: float, digits: int = 0) -> str:
+    """Mission elapsed time as ``T+[d.]hh:mm:ss`` (or ``T-…``)."""
+    sign = "-" if met_s < 0 else "+"
+    a = abs(met_s)
+    a = round(a, digits)
+    days, rem = divmod(a, DAY_S)
+    h, rem = divmod(rem, 3600.0)
+    m, s = divmod(rem, 60.0)
+    sec = f"{s:0{3 + digits if digits else 2}.{digits}f}" if digits else f"{int(s):02d}"
+    core = f"{int(h):02d}:{int(m):02d}:{sec}"
+    if days:
+        core = f"{int(days)}.{core}"
+    return f"T{sign}{core}"
+
+
+_REL_SECONDS = re.compile(r"^T([+-])(\d+(?:\.\d*)?|\.\d+)$")
+_REL_CLOCK = re.compile(r"^T([+-])(?:(\d+)\.)?(\d{1,3}):([0-5]\d):([0-5]\d(?:\.\d*)?)$")
+_EVENT_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def parse_time(text: str, axis: TimeAxis, events: Mapping[str, float] | None = None) -> float:
+    """Parse a TIME as orbitviz takes it everywhere and return ``met_s``.
+
+    Accepted: ISO 8601 (``2021-10-05T12:22:31Z``, fractional seconds, ``Z`` or an offset;
+    no zone means UTC); ``T+S`` / ``T-S`` seconds from lift-off; ``T+[d.]hh:mm:ss``;
+    or a mission event id (``docking``). Raises :class:`TimeParseError` with a one-line
+    message otherwise.
+    """
+    s = text.strip()
+    if not s:
+        raise TimeParseError("empty TIME")
+    m = _REL_SECONDS.match(s)
+    if m:
+        value = float(m.group(2))
+        return -value if m.group(1) == "-" else value
+    m = _REL_CLOCK.match(s)
+    if m:
+        days = int(m.group(2) or 0)
+        value = days * DAY_S + int(m.group(3)) * 3600 + int(m.group(4)) * 60 + float(m.group(5))
+        return -value if m.group(1) == "-" else value
+    if _EVENT_ID.match(s):
+        if events is not None and s in events:
+            return float(events[s])
+        known = ", ".join(sorted(events)) if events else "none"
+        raise TimeParseError(f"unknown event id '{s}' (known: {known})")
+    iso = s.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", s) else s
+    if iso.endswith(("z", "Z")):
+        iso = iso[:-1] + "+00:00"
+    try:
+        when = _dt.datetime.fromisoformat(iso)
+    except ValueError:
+        raise TimeParseError(
+            f"cannot read TIME '{text}': use ISO 8601 UTC (2021-10-05T12:22:31Z), "
+            "T+SECONDS, T+[d.]hh:mm:ss or an event id"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_dt.timezone.utc)
+    met = axis.met_from_datetime(when)
+    if not math.isfinite(met):
+        raise TimeParseError(f"cannot read TIME '{text}'")
+    return met
