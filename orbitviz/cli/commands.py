@@ -21,13 +21,20 @@ class CommandError(Exception):
     """A command that cannot run as asked; the message is one line for stderr."""
 
 
-def _model():
-    from orbitviz.core.mission import MissionModel
+_MODEL = None
 
-    try:
-        return MissionModel.build()
-    except (OSError, ValueError) as exc:
-        raise CommandError(f"cannot load the mission data: {exc}") from None
+
+def _model():
+    """The mission model, built once per process."""
+    global _MODEL
+    if _MODEL is None:
+        from orbitviz.core.mission import MissionModel
+
+        try:
+            _MODEL = MissionModel.build()
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"cannot load the mission data: {exc}") from None
+    return _MODEL
 
 
 def _parse(text: str, model) -> float:
@@ -46,7 +53,7 @@ def _out(text: str) -> None:
 def events(ns) -> int:
     model = _model()
     rows = [{"id": e.id, "name": e.name, "utc": model.axis.iso_utc(e.met_s), "met_s": e.met_s,
-             "met": format_met(e.met_s, 1 if e.met_s % 1 else 0), "basis": e.basis,
+             "met": format_met(e.met_s, 1), "basis": e.basis,
              "object": e.object, "source": e.source, "description": e.description}
             for e in model.events()]
     if ns.json:

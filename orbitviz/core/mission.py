@@ -183,9 +183,14 @@ class MissionModel:
 
     @staticmethod
     def _docked_samples(station: Trajectory, offset_m, t0: float, t1: float) -> Trajectory:
+        # the station's own samples, so a double sample at an element-set switch is kept
         part = station.window(t0, t1)
-        met = np.concatenate([[t0], part.met_s[(part.met_s > t0) & (part.met_s < t1)], [t1]])
-        rs, vs = station.state(met)
+        inner = (part.met_s > t0) & (part.met_s < t1)
+        r0, v0 = station.state(t0)
+        r1, v1 = station.state(t1)
+        met = np.concatenate([[t0], part.met_s[inner], [t1]])
+        rs = np.vstack([r0, part.r_gcrs_km[inner], r1])
+        vs = np.vstack([v0, part.v_gcrs_km_s[inner], v1])
         r, v = docked_state(rs, vs, offset_m)
         return Trajectory(met, r, v)
 

@@ -1,0 +1,709 @@
+"""Soyuz MS-18's return, 17 October 2021: undocking → deorbit burn → entry → parachute →
+touchdown. A physical model: no element set of Soyuz MS-18 after undocking exists.
+
+Frames and units: GCRS (treated as inertial), km, km/s, ``met_s`` (TT seconds from
+lift-off). Gravity is two-body + J2 about ``ctx.eo.pole_gcrs()``; the atmosphere (U.S.
+Standard Atmosphere 1976, :mod:`orbitviz.core.atmosphere`) co-rotates with
+``ctx.eo.omega_gcrs()``. Every parameter (masses, thrust, Isp, areas, drag coefficients,
+parachutes, bank angles, integration steps) is read from
+``assets/mission/soyuz-ms-return.toml``, where each carries its source or is marked as a
+modelling choice.
+
+The flight, in order (a trajectory sample lies exactly at each step's start and end):
+
+1. Undocking at the mission file's ``undocking`` event from Nauka's Earth-facing port: the
+   state is the port's (station state plus the port's LVLH offset, moving with the LVLH
+   frame), plus the springs' push (0.12 m/s) away from the port.
+2. Separation burn 3 min later (8 s, 0.53 m/s; finite, constant acceleration).
+3. Free flight (two-body + J2) to the ``deorbit-burn`` event.
+4. Deorbit burn: a finite burn of the SKD main engine (2.95 kN, Isp 302 s) against the
+   inertial velocity, the mass falling at ``thrust / (Isp g0)``: 288 s ("about 4.5 min"),
+   127.7 m/s (the published nominal Soyuz deorbit burn is 128 m/s).
+5. Coast to the ``module-separation`` event; from there the descent module flies alone
+   (its mass, cross-section, Mach-dependent Cd and lift L/D = 0.3).
+6. Entry: drag and lift against the air's velocity; the lift vector is rolled by a bank
+   angle (:class:`BankLaw`: one bank angle, one reversal through lift-up). The bank angle and
+   the reversal time are solved so that the touchdown falls on the landing estimate
+   (:func:`solve_entry_guidance`, run offline by ``tools/solve_soyuz_return.py``, which
+   writes them into the TOML file; simulate_return itself does no iteration).
+7. Parachute command at 10.8 km: drogue, then the main canopy (growing over its reefed
+   opening); then steady descent on the main canopy (:class:`_SteadyDescent`) to the ground
+   at the landing estimate's altitude. The soft-landing engines (fired 0.8 m above the
+   ground) are not modelled.
+
+``simulate_return(ctx)`` returns a :class:`~orbitviz.core.models.base.ModelResult` from
+undocking to touchdown; the caller appends the Earth-fixed ``landed`` phase using
+``info["touchdown"]``.
+
+Inside the integrator, altitude is the geocentric radius minus the WGS 84 ellipsoid's radius
+at the same geocentric latitude (within centimetres of the geodetic height below 100 km);
+the touchdown point is reported exactly (ITRS, WGS 84 geodetic).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from orbitviz.core import atmosphere
+from orbitviz.core.assets import load_toml
+from orbitviz.core.constants import G0_M_S2, R_EARTH_EQ_KM, WGS84_F
+from orbitviz.core.geodesy import itrs_to_geodetic
+from orbitviz.core.models.base import ModelContext, ModelResult
+from orbitviz.core.models.dynamics import gravity_j2, lvlh_basis, rk4_step
+from orbitviz.core.trajectory import Trajectory
+
+PARAMS_FILE = ("mission", "soyuz-ms-return.toml")
+
+#: Mean Earth radius (IUGG), km: for great-circle distances on the sphere.
+R_EARTH_MEAN_KM = 6371.0088
+
+_A_KM = R_EARTH_EQ_KM
+_B_KM = R_EARTH_EQ_KM * (1.0 - WGS84_F)
+_AB = _A_KM * _B_KM
+_B2 = _B_KM * _B_KM
+_A2_MINUS_B2 = _A_KM * _A_KM - _B2
+
+
+# ----------------------------------------------------------------------------------
+# parameters
+
+
+def load_return_params() -> dict:
+    """The model's parameters from the TOML asset, flattened to ``"section.key"`` → value
+    (the ``*_source`` texts left out)."""
+    doc = load_toml(*PARAMS_FILE)
+    flat = {}
+    for section, table in doc.items():
+        for key, value in table.items():
+            if not key.endswith("_source"):
+                flat[f"{section}.{key}"] = value
+    return flat
+
+
+def _merged(params: dict | None) -> dict:
+    p = load_return_params()
+    if params:
+        unknown = sorted(set(params) - set(p))
+        if unknown:
+            raise KeyError(f"unknown return-model parameter(s): {', '.join(unknown)}")
+        p.update(params)
+    return p
+
+
+# ----------------------------------------------------------------------------------
+# helpers
+
+
+def approx_alt_km(x: float, y: float, z: float, pole) -> float:
+    """Height above the WGS 84 ellipsoid along the geocentric radius, km (GCRS position,
+    ``pole`` the unit rotation axis): geocentric radius minus the ellipsoid's radius at that
+    geocentric latitude. Within centimetres of the geodetic height below 100 km."""
+    r = math.sqrt(x * x + y * y + z * z)
+    s = (x * pole[0] + y * pole[1] + z * pole[2]) / r
+    return r - _AB / math.sqrt(_B2 + _A2_MINUS_B2 * s * s)
+
+
+def great_circle_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> float:
+    """Haversine distance on the sphere of mean radius, km."""
+    p1, p2 = math.radians(lat1_deg), math.radians(lat2_deg)
+    dp = p2 - p1
+    dl = math.radians(lon2_deg - lon1_deg)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2.0 * R_EARTH_MEAN_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _table(pairs):
+    xs = [float(a) for a, _ in pairs]
+    ys = [float(b) for _, b in pairs]
+
+    def f(x):
+        if x <= xs[0]:
+            return ys[0]
+        if x >= xs[-1]:
+            return ys[-1]
+        i = bisect.bisect_right(xs, x) - 1
+        return ys[i] + (ys[i + 1] - ys[i]) * (x - xs[i]) / (xs[i + 1] - xs[i])
+
+    return f
+
+
+@dataclass
+class _Segment:
+    """One stretch integrated with one derivative function: its RK4 nodes."""
+
+    deriv: Callable
+    times: list
+    states: list
+    #: (t, state) -> (x, y, z, vx, vy, vz) where the state is not already that (the
+    #: quasi-steady parachute descent integrates position only)
+    to_rv: Callable | None = None
+
+    def rv(self, t, s):
+        return tuple(s[:6]) if self.to_rv is None else self.to_rv(t, s)
+
+    @property
+    def t0(self):
+        return self.times[0]
+
+    @property
+    def t1(self):
+        return self.times[-1]
+
+    def evaluate(self, t: float):
+        i = bisect.bisect_right(self.times, t) - 1
+        i = min(max(i, 0), len(self.times) - 1)
+        dt = t - self.times[i]
+        if dt == 0.0:
+            return self.rv(t, self.states[i])
+        return self.rv(t, rk4_step(self.deriv, self.times[i], self.states[i], dt))
+
+
+def _refine(f, t0, s0, h, g):
+    """Instant and state in ``[t0, t0 + h]`` where ``g(state)`` crosses zero (``g(s0) > 0``,
+    ``g`` at ``t0 + h`` ≤ 0), by Illinois regula falsi on partial RK4 steps."""
+    a, ga = 0.0, g(s0)
+    b = h
+    sb = rk4_step(f, t0, s0, h)
+    gb = g(sb)
+    dt, s = b, sb
+    side = 0
+    for _ in range(40):
+        dt = (a * gb - b * ga) / (gb - ga)
+        s = rk4_step(f, t0, s0, dt)
+        gs = g(s)
+        if abs(gs) < 1e-7 or (b - a) < 1e-9:
+            break
+        if gs > 0:
+            a, ga = dt, gs
+            if side == 1:
+                gb *= 0.5
+            side = 1
+        else:
+            b, gb = dt, gs
+            if side == -1:
+                ga *= 0.5
+            side = -1
+    return t0 + dt, s
+
+
+def _integrate(f, t0, s0, t1, h_max, g=None) -> tuple[_Segment, bool]:
+    """RK4 from ``t0`` to ``t1`` in equal steps ≤ ``h_max``. With ``g``, stops at the first
+    zero crossing of ``g(state)`` (refined to an exact node). Returns (segment, crossed)."""
+    n = max(1, int(math.ceil((t1 - t0) / h_max - 1e-9)))
+    h = (t1 - t0) / n
+    times = [t0]
+    states = [tuple(s0)]
+    s = tuple(s0)
+    for k in range(1, n + 1):
+        t = t0 + (k - 1) * h
+        s_new = rk4_step(f, t, s, h)
+        tk = t1 if k == n else t0 + k * h
+        if g is not None and g(s_new) <= 0.0:
+            tc, sc = _refine(f, t, s, tk - t, g)
+            times.append(tc)
+            states.append(sc)
+            return _Segment(f, times, states), True
+        times.append(tk)
+        states.append(s_new)
+        s = s_new
+    return _Segment(f, times, states), False
+
+
+# ----------------------------------------------------------------------------------
+# derivative functions
+
+
+def _coast(pole, accel=(0.0, 0.0, 0.0)):
+    ax0, ay0, az0 = accel
+
+    def f(t, s):
+        ax, ay, az = gravity_j2(s[0], s[1], s[2], pole)
+        return (s[3], s[4], s[5], ax + ax0, ay + ay0, az + az0)
+
+    return f
+
+
+def _burn(pole, thrust_n, isp_s):
+    """Thrust against the inertial velocity; state (r, v, mass_kg)."""
+    mdot = thrust_n / (isp_s * G0_M_S2)
+    f_km = thrust_n / 1000.0  # kg km/s²
+
+    def f(t, s):
+        ax, ay, az = gravity_j2(s[0], s[1], s[2], pole)
+        vx, vy, vz, m = s[3], s[4], s[5], s[6]
+        k = -f_km / (m * math.sqrt(vx * vx + vy * vy + vz * vz))
+        return (vx, vy, vz, ax + k * vx, ay + k * vy, az + k * vz, -mdot)
+
+    return f
+
+
+class _Air:
+    """Aerodynamic acceleration on a body in the co-rotating atmosphere."""
+
+    def __init__(self, pole, omega, mass_kg, area_m2, cd_of_mach, lod=0.0,
+                 lift_fade=(1.5, 3.0), bank=None, extra_cda=None):
+        self.pole = tuple(float(c) for c in pole)
+        self.omega = tuple(float(c) for c in omega)
+        self.mass = mass_kg
+        self.area = area_m2
+        self.cd = cd_of_mach
+        self.lod = lod
+        self.m_lo, self.m_hi = lift_fade
+        self.bank = bank  # function of t: bank angle, rad (positive: lift to the right)
+        self.extra_cda = extra_cda  # function of t: parachute Cd*A, m²
+
+    def accel(self, t, s):
+        """Aerodynamic acceleration (km/s²) and the Mach number at state ``s``."""
+        x, y, z, vx, vy, vz = s[0], s[1], s[2], s[3], s[4], s[5]
+        pole = self.pole
+        alt = approx_alt_km(x, y, z, pole)
+        _, _, rho, a_snd = atmosphere.properties(alt)
+        wx, wy, wz = self.omega
+        ux = vx - (wy * z - wz * y)
+        uy = vy - (wz * x - wx * z)
+        uz = vz - (wx * y - wy * x)
+        speed = math.sqrt(ux * ux + uy * uy + uz * uz)  # km/s
+        if rho <= 0.0 or speed == 0.0:
+            return 0.0, 0.0, 0.0, 0.0
+        mach = speed * 1000.0 / a_snd
+        cda = self.cd(mach) * self.area
+        if self.extra_cda is not None:
+            cda += self.extra_cda(t)
+        # drag per unit mass, km/s²: 0.5 rho V² CdA / m, V in m/s, result /1000
+        d = 0.5 * rho * speed * speed * 1000.0 * cda / self.mass
+        k = -d / speed
+        ax, ay, az = k * ux, k * uy, k * uz
+        if self.lod > 0.0 and mach > self.m_lo:
+            fade = min(1.0, (mach - self.m_lo) / (self.m_hi - self.m_lo))
+            lift = self.lod * fade * d
+            # lift-up: the radial unit vector's part normal to the air velocity
+            r = math.sqrt(x * x + y * y + z * z)
+            ex, ey, ez = ux / speed, uy / speed, uz / speed
+            rx, ry, rz = x / r, y / r, z / r
+            c = rx * ex + ry * ey + rz * ez
+            nx, ny, nz = rx - c * ex, ry - c * ey, rz - c * ez
+            nn = math.sqrt(nx * nx + ny * ny + nz * nz)
+            if nn > 1e-9:
+                nx, ny, nz = nx / nn, ny / nn, nz / nn
+                # right of the velocity: e × n
+                sx = ey * nz - ez * ny
+                sy = ez * nx - ex * nz
+                sz = ex * ny - ey * nx
+                b = self.bank(t) if self.bank is not None else 0.0
+                cb, sb = math.cos(b), math.sin(b)
+                ax += lift * (cb * nx + sb * sx)
+                ay += lift * (cb * ny + sb * sy)
+                az += lift * (cb * nz + sb * sz)
+        return ax, ay, az, mach
+
+    def deriv(self):
+        pole = self.pole
+        accel = self.accel
+
+        def f(t, s):
+            gx, gy, gz = gravity_j2(s[0], s[1], s[2], pole)
+            ax, ay, az, _ = accel(t, s)
+            return (s[3], s[4], s[5], gx + ax, gy + ay, gz + az)
+
+        return f
+
+
+class _SteadyDescent:
+    """Descent at terminal speed on the open main canopy, in the co-rotating air.
+
+    The air-relative velocity points along the effective gravity (gravity + J2 minus the
+    centrifugal term of the rotating air), with the speed at which drag balances it:
+    ``sqrt(2 m g_eff / (rho Cd A))``. The inertial velocity is that plus ``omega × r``.
+    The state is the position alone; the neglected inertia (time constant ``v/g``, below a
+    second) changes the speed by well under 1 mm/s.
+    """
+
+    def __init__(self, pole, omega, mass_kg, area_m2, cd_of_mach, canopy_cda_m2):
+        self.pole = tuple(float(c) for c in pole)
+        self.omega = tuple(float(c) for c in omega)
+        self.mass = mass_kg
+        self.area = area_m2
+        self.cd = cd_of_mach
+        self.cda = canopy_cda_m2
+        self.deriv = self._deriv
+
+    def _velocity(self, x, y, z):
+        gx, gy, gz = gravity_j2(x, y, z, self.pole)
+        wx, wy, wz = self.omega
+        # omega × r, and the centrifugal acceleration -omega × (omega × r)
+        cx, cy, cz = wy * z - wz * y, wz * x - wx * z, wx * y - wy * x
+        gx -= wy * cz - wz * cy
+        gy -= wz * cx - wx * cz
+        gz -= wx * cy - wy * cx
+        g = math.sqrt(gx * gx + gy * gy + gz * gz)  # km/s²
+        _, _, rho, a_snd = atmosphere.properties(approx_alt_km(x, y, z, self.pole))
+        vt = 0.0
+        cd = self.cd(0.0)
+        for _ in range(2):  # the capsule's Cd depends (weakly) on the Mach number
+            vt = math.sqrt(2.0 * self.mass * g * 1000.0 / (rho * (cd * self.area + self.cda)))
+            cd = self.cd(vt / a_snd)
+        k = vt / 1000.0 / g  # km/s per (km/s²)
+        return cx + k * gx, cy + k * gy, cz + k * gz
+
+    def _deriv(self, t, s):
+        return self._velocity(s[0], s[1], s[2])
+
+    def rv(self, t, s):
+        return (s[0], s[1], s[2]) + self._velocity(s[0], s[1], s[2])
+
+
+# ----------------------------------------------------------------------------------
+# the flight
+
+
+class BankLaw:
+    """The entry's bank-angle law: ``bank_deg`` (signed; positive rolls the lift to the right
+    of the air velocity) from module separation; at ``t_reversal`` the module rolls through
+    lift-up at ``rate_deg_s`` to the opposite bank, which it holds to the parachute."""
+
+    def __init__(self, bank_deg: float, rate_deg_s: float):
+        self.b0 = math.radians(bank_deg)
+        self.roll_s = abs(2.0 * bank_deg) / rate_deg_s
+        self.t_reversal = math.inf
+
+    def __call__(self, t: float) -> float:
+        if t <= self.t_reversal:
+            return self.b0
+        u = (t - self.t_reversal) / self.roll_s if self.roll_s > 0 else 1.0
+        return self.b0 * (1.0 - 2.0 * min(1.0, u))
+
+
+@dataclass
+class _Descent:
+    """The flight from module separation to touchdown (re-run when targeting)."""
+
+    segments: list
+    t_ei: float
+    t_reversal: float
+    t_chute: float
+    t_main: float
+    t_td: float
+    s_td: tuple
+    s_chute: tuple
+    peak_load_g: float
+    t_peak: float
+
+
+def _descent(p, ctx_pole, omega, t_ms, s_ms, ground_alt_km, bank_deg, reversal_after_ei_s,
+             entry_step_s=None) -> _Descent:
+    pole = tuple(float(c) for c in ctx_pole)
+    area = math.pi * (0.5 * float(p["descent_module.diameter_m"])) ** 2
+    mass = float(p["descent_module.mass_kg"])
+    cd = _table(p["descent_module.cd_mach"])
+    lod = float(p["descent_module.lift_to_drag"])
+    fade = tuple(float(v) for v in p["descent_module.lift_fade_mach"])
+    h_entry = float(entry_step_s or p["integration.entry_step_s"])
+    ei_alt = float(p["entry.interface_alt_km"])
+    chute_alt = float(p["parachute.deploy_alt_km"])
+
+    def alt_of(s):
+        return approx_alt_km(s[0], s[1], s[2], pole)
+
+    def above(level):
+        return lambda s: alt_of(s) - level
+
+    if alt_of(s_ms) <= ei_alt + 5.0:
+        raise RuntimeError(
+            f"return model: module separation at {alt_of(s_ms):.1f} km, not above the entry "
+            f"interface ({ei_alt:.0f} km): deorbit burn too large for the separation time")
+    law = BankLaw(bank_deg, float(p["entry.roll_rate_deg_s"]))
+    air = _Air(pole, omega, mass, area, cd, lod, fade, bank=law)
+    f = air.deriv()
+    segments = []
+    # module separation -> entry interface
+    seg, hit = _integrate(f, t_ms, s_ms, t_ms + 3000.0, h_entry, above(ei_alt))
+    if not hit:
+        raise RuntimeError("return model: the descent module never reaches entry interface")
+    segments.append(seg)
+    t_ei = seg.t1
+    law.t_reversal = t_ei + max(0.0, float(reversal_after_ei_s))
+    t, s = t_ei, seg.states[-1]
+    for t_next in (law.t_reversal, law.t_reversal + law.roll_s, t_ei + 3000.0):
+        if t_next <= t:
+            continue
+        seg, hit = _integrate(f, t, s, t_next, h_entry, above(chute_alt))
+        segments.append(seg)
+        t, s = seg.t1, seg.states[-1]
+        if hit:
+            break
+    if not hit:
+        raise RuntimeError("return model: the descent module never reaches the "
+                           "parachute altitude")
+    t_chute = seg.t1
+    s_chute = seg.states[-1]
+    entry_segments = segments[1:]
+    # peak load (non-gravitational acceleration) during entry, at the nodes
+    peak, t_peak = 0.0, t_ei
+    for sg in entry_segments:
+        for t, s in zip(sg.times, sg.states):
+            ax, ay, az, _ = air.accel(t, s)
+            load = math.sqrt(ax * ax + ay * ay + az * az) * 1000.0 / G0_M_S2
+            if load > peak:
+                peak, t_peak = load, t
+    # parachutes
+    cda_d = float(p["parachute.drogue_cd"]) * float(p["parachute.drogue_area_m2"])
+    cda_m = float(p["parachute.main_cd"]) * float(p["parachute.main_area_m2"])
+    t_d_full = t_chute + float(p["parachute.drogue_inflate_s"])
+    t_main = t_chute + float(p["parachute.drogue_s"])
+    t_m_full = t_main + float(p["parachute.main_inflate_s"])
+
+    def canopy(t):
+        if t < t_d_full:
+            return cda_d * max(0.0, (t - t_chute)) / (t_d_full - t_chute)
+        if t < t_main:
+            return cda_d
+        if t < t_m_full:
+            u = (t - t_main) / (t_m_full - t_main)
+            return cda_d + (cda_m - cda_d) * u * u
+        return cda_m
+
+    fc = _Air(pole, omega, mass, area, cd, extra_cda=canopy).deriv()
+    ground = above(ground_alt_km)
+    h_chute = float(p["integration.chute_step_s"])
+    t_settled = t_m_full + float(p["parachute.settle_s"])
+    s = s_chute
+    hit = False
+    for t0, t1 in ((t_chute, t_d_full), (t_d_full, t_main), (t_main, t_m_full),
+                   (t_m_full, t_settled)):
+        seg, hit = _integrate(fc, t0, s, t1, h_chute, ground)
+        segments.append(seg)
+        s = seg.states[-1]
+        if hit:
+            break
+    if not hit:
+        # steady descent on the open main canopy: position-only ODE (the full equations are
+        # stiff there, time constant v/g under a second)
+        steady = _SteadyDescent(pole, omega, mass, area, cd, cda_m)
+        seg, hit = _integrate(steady.deriv, t_settled, s[:3], t_settled + 7200.0,
+                              float(p["integration.descent_step_s"]), ground)
+        seg.to_rv = steady.rv
+        segments.append(seg)
+    if not hit:
+        raise RuntimeError("return model: no touchdown within two hours on the main canopy")
+    s_td = seg.rv(seg.t1, seg.states[-1])
+    return _Descent(segments, t_ei, law.t_reversal, t_chute, t_main, seg.t1, s_td, s_chute,
+                    peak, t_peak)
+
+
+def _geodetic(ctx: ModelContext, met_s: float, r_gcrs):
+    rot = ctx.eo.gcrs_to_itrs(met_s)
+    r_itrs = rot @ np.asarray(r_gcrs[:3], dtype=float)
+    lat, lon, alt = itrs_to_geodetic(r_itrs)
+    return float(lat), float(lon), float(alt), r_itrs
+
+
+def _orbit_phase(ctx: ModelContext, p: dict):
+    """Undocking to module separation: segments, key times and the deorbit-burn state."""
+    pole = tuple(float(c) for c in ctx.eo.pole_gcrs(ctx.events["undocking"]))
+    t_u = float(ctx.events["undocking"])
+    t_db = float(ctx.events["deorbit-burn"])
+    t_ms = float(ctx.events["module-separation"])
+    h_orbit = float(p["integration.orbit_step_s"])
+    # the port's state at undocking: station + LVLH offset, moving with the LVLH frame
+    r_st, v_st = ctx.station(t_u)
+    r_st = np.asarray(r_st, dtype=float)
+    v_st = np.asarray(v_st, dtype=float)
+    basis = lvlh_basis(r_st, v_st)
+    off_km = basis.T @ (np.asarray(ctx.ports["nauka-nadir"]["offset_lvlh_m"], float) / 1000.0)
+    w_lvlh = np.cross(r_st, v_st) / float(r_st @ r_st)
+    r0 = r_st + off_km
+    v_port = v_st + np.cross(w_lvlh, off_km)
+    d = np.asarray(p["undocking.direction_lvlh"], dtype=float)
+    d = basis.T @ (d / np.linalg.norm(d))
+    v0 = v_port + d * (float(p["undocking.spring_dv_m_s"]) / 1000.0)
+    segments = []
+    coast = _coast(pole)
+    t_sb = t_u + float(p["separation_burn.delay_s"])
+    t_sb_end = t_sb + float(p["separation_burn.duration_s"])
+    seg, _ = _integrate(coast, t_u, tuple(r0) + tuple(v0), t_sb, h_orbit)
+    segments.append(seg)
+    s = seg.states[-1]
+    b = lvlh_basis(s[:3], s[3:6])
+    dir_sb = b.T @ (np.asarray(p["undocking.direction_lvlh"], float)
+                    / np.linalg.norm(p["undocking.direction_lvlh"]))
+    acc = dir_sb * (float(p["separation_burn.dv_m_s"]) / 1000.0
+                    / float(p["separation_burn.duration_s"]))
+    seg, _ = _integrate(_coast(pole, tuple(acc)), t_sb, s, t_sb_end, 2.0)
+    segments.append(seg)
+    seg, _ = _integrate(coast, t_sb_end, seg.states[-1], t_db, h_orbit)
+    segments.append(seg)
+    # deorbit burn, state with mass
+    m0 = float(p["spacecraft.mass_kg"])
+    t_be = t_db + float(p["deorbit_burn.duration_s"])
+    burn = _burn(pole, float(p["engine.thrust_n"]), float(p["engine.isp_s"]))
+    seg_b, _ = _integrate(burn, t_db, tuple(seg.states[-1]) + (m0,), t_be,
+                          float(p["integration.burn_step_s"]))
+    segments.append(seg_b)
+    m1 = seg_b.states[-1][6]
+    seg, _ = _integrate(coast, t_be, seg_b.states[-1][:6], t_ms, h_orbit)
+    segments.append(seg)
+    return segments, dict(pole=pole, t_u=t_u, t_sb=t_sb, t_sb_end=t_sb_end, t_db=t_db,
+                          t_be=t_be, t_ms=t_ms, m0=m0, m1=m1, s_ms=seg.states[-1])
+
+
+def _unit_sphere(lat_deg, lon_deg):
+    la, lo = math.radians(lat_deg), math.radians(lon_deg)
+    return np.array([math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)])
+
+
+def _landing_miss(ctx, desc: _Descent, est):
+    """(downrange km, crossrange km) of the touchdown from the estimate, on the tangent
+    plane at the estimate; downrange along the great circle from the entry-interface
+    ground point through the estimate, crossrange positive to the right."""
+    lat, lon, _, _ = _geodetic(ctx, desc.t_td, desc.s_td)
+    seg = next(sg for sg in desc.segments if sg.t0 <= desc.t_ei <= sg.t1)
+    lat_ei, lon_ei, _, _ = _geodetic(ctx, desc.t_ei, seg.evaluate(desc.t_ei))
+    e = _unit_sphere(est["lat_deg"], est["lon_deg"])
+    a = _unit_sphere(lat_ei, lon_ei)
+    along = -(a - (a @ e) * e)
+    along /= np.linalg.norm(along)
+    right = np.cross(along, e)
+    d = (_unit_sphere(lat, lon) - e) * R_EARTH_MEAN_KM
+    return float(d @ along), float(d @ right)
+
+
+def solve_entry_guidance(ctx: ModelContext, params: dict | None = None, iterations: int = 10,
+                         tol_km: float = 0.2, verbose: bool = False):
+    """Bank angle (deg) and reversal time (s after entry interface) that put the touchdown
+    on the landing estimate: Newton iterations with a finite-difference Jacobian, the bank
+    angle mostly setting the downrange and the reversal time the crossrange.
+
+    Returns ``(bank_deg, reversal_after_ei_s, miss_km)``. Run offline by
+    ``tools/solve_soyuz_return.py``, which writes the answer into the TOML file."""
+    p = _merged(params)
+    _, k = _orbit_phase(ctx, p)
+    est = ctx.sites["landing-estimate"]
+    ground = float(est["alt_km"])
+    omega = tuple(float(c) for c in ctx.eo.omega_gcrs(k["t_ms"]))
+    x = np.array([float(p["entry.bank_deg"]), float(p["entry.reversal_after_ei_s"])])
+
+    def miss(v):
+        d = _descent(p, k["pole"], omega, k["t_ms"], k["s_ms"], ground, v[0], v[1])
+        return np.array(_landing_miss(ctx, d, est))
+
+    f = miss(x)
+    steps = np.array([0.5, 5.0])
+    for it in range(iterations):
+        if verbose:
+            print(f"iter {it}: bank {x[0]:.3f} deg, reversal {x[1]:.2f} s: miss downrange "
+                  f"{f[0]:.3f} km, crossrange {f[1]:.3f} km")
+        if math.hypot(*f) < tol_km:
+            break
+        jac = np.empty((2, 2))
+        for j in range(2):
+            dx = np.zeros(2)
+            dx[j] = steps[j]
+            jac[:, j] = (miss(x + dx) - f) / steps[j]
+        step = np.linalg.solve(jac, -f)
+        scale = max(abs(step[0]) / 10.0, abs(step[1]) / 60.0, 1.0)
+        x = x + step / scale
+        x[1] = max(0.0, x[1])
+        f = miss(x)
+    return float(x[0]), float(x[1]), float(math.hypot(*f))
+
+
+def _flight_path_deg(rv, omega):
+    """Flight-path angle (deg) of the air-relative velocity above the local horizontal."""
+    r, v = rv
+    u = v - np.cross(omega, r)
+    return math.degrees(math.asin(float(u @ r) / (np.linalg.norm(u) * np.linalg.norm(r))))
+
+
+def simulate_return(ctx: ModelContext, params: dict | None = None) -> ModelResult:
+    """Soyuz MS-18 from undocking (``ctx.events['undocking']``) to touchdown.
+
+    ``params`` overrides entries of ``assets/mission/soyuz-ms-return.toml`` by their
+    ``"section.key"`` names (e.g. ``{"entry.bank_deg": 40.0}``).
+
+    Phases: free-flight (undocking), deorbit-burn, coast (burn end), entry (100 km),
+    parachute (10.8 km). Events (modelled): separation-burn, deorbit-burn-end,
+    entry-interface, peak-load, parachute, main-parachute, touchdown (the burn starts exactly
+    at ``ctx.events['deorbit-burn']``, the modules part at
+    ``ctx.events['module-separation']``). ``info`` carries the
+    Δv and duration of the deorbit burn, the peak load, the touchdown point
+    (``met_s, lat_deg, lon_deg, alt_km, r_itrs_km``), the landing estimate and the
+    great-circle distance between the two (``landing_error_km``).
+    """
+    p = _merged(params)
+    segs, k = _orbit_phase(ctx, p)
+    est = ctx.sites["landing-estimate"]
+    omega = tuple(float(c) for c in ctx.eo.omega_gcrs(k["t_ms"]))
+    desc = _descent(p, k["pole"], omega, k["t_ms"], k["s_ms"], float(est["alt_km"]),
+                    float(p["entry.bank_deg"]), float(p["entry.reversal_after_ei_s"]))
+    segments = segs + desc.segments
+
+    # samples: every RK4 node, each boundary once
+    met, rows = [], []
+    for i, sg in enumerate(segments):
+        start = 0 if i == 0 else 1
+        met.extend(sg.times[start:])
+        rows.extend(sg.rv(t, st) for t, st in zip(sg.times[start:], sg.states[start:]))
+    a = np.asarray(rows, dtype=float)
+    traj = Trajectory(np.asarray(met), a[:, :3], a[:, 3:6])
+    bounds = [sg.t0 for sg in segments]
+
+    def evaluate(met_s: float):
+        t = float(met_s)
+        if not (segments[0].t0 <= t <= segments[-1].t1):
+            raise ValueError(f"return model: met_s {t} outside "
+                             f"[{segments[0].t0}, {segments[-1].t1}]")
+        i = max(0, bisect.bisect_right(bounds, t) - 1)
+        s = segments[i].evaluate(t)
+        return np.asarray(s[:3], dtype=float), np.asarray(s[3:6], dtype=float)
+
+    lat, lon, alt, r_itrs = _geodetic(ctx, desc.t_td, desc.s_td)
+    isp, g0 = float(p["engine.isp_s"]), G0_M_S2
+    dv_rocket = isp * g0 * math.log(k["m0"] / k["m1"])
+    ms_alt = approx_alt_km(*k["s_ms"][:3], k["pole"])
+    chute_v = np.asarray(desc.s_chute[3:6]) - np.cross(omega, np.asarray(desc.s_chute[:3]))
+    td_v = np.asarray(desc.s_td[3:6]) - np.cross(omega, np.asarray(desc.s_td[:3]))
+    events = {
+        "separation-burn": k["t_sb"],
+        "deorbit-burn-end": k["t_be"],
+        "entry-interface": desc.t_ei,
+        "peak-load": desc.t_peak,
+        "parachute": desc.t_chute,
+        "main-parachute": desc.t_main,
+        "touchdown": desc.t_td,
+    }
+    phases = [(k["t_u"], "free-flight"), (k["t_db"], "deorbit-burn"), (k["t_be"], "coast"),
+              (desc.t_ei, "entry"), (desc.t_chute, "parachute")]
+    info = {
+        "deorbit_dv_m_s": dv_rocket,
+        "deorbit_burn_s": k["t_be"] - k["t_db"],
+        "mass_before_burn_kg": k["m0"],
+        "mass_after_burn_kg": k["m1"],
+        "module_separation_alt_km": ms_alt,
+        "station_distance_at_deorbit_km": float(np.linalg.norm(
+            evaluate(k["t_db"])[0] - np.asarray(ctx.station(k["t_db"])[0]))),
+        "entry_interface_flight_path_deg": _flight_path_deg(evaluate(desc.t_ei), omega),
+        "peak_load_g": desc.peak_load_g,
+        "peak_load_alt_km": approx_alt_km(*evaluate(desc.t_peak)[0], k["pole"]),
+        "parachute_speed_m_s": float(np.linalg.norm(chute_v)) * 1000.0,
+        "touchdown_speed_m_s": float(np.linalg.norm(td_v)) * 1000.0,
+        "bank_deg": float(p["entry.bank_deg"]),
+        "bank_reversal_met_s": desc.t_reversal,
+        "touchdown": dict(met_s=desc.t_td, lat_deg=lat, lon_deg=lon, alt_km=alt,
+                          r_itrs_km=np.asarray(r_itrs, dtype=float)),
+        "landing_estimate": dict(lat_deg=float(est["lat_deg"]), lon_deg=float(est["lon_deg"]),
+                                 uncertainty_deg=float(est.get("uncertainty_deg", 0.0)),
+                                 label="estimate"),
+        "landing_error_km": great_circle_km(lat, lon, est["lat_deg"], est["lon_deg"]),
+        "basis": "modelled",
+    }
+    return ModelResult(trajectory=traj, phases=phases, events=events, evaluate=evaluate,
+                       info=info)
+
+
+__all__ = ["simulate_return", "solve_entry_guidance", "BankLaw", "load_return_params", "approx_alt_km",
+           "great_circle_km"]
