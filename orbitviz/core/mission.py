@@ -303,7 +303,8 @@ class MissionModel:
                 "v_gcrs_km_s": [float(x) for x in s.v_gcrs_km_s],
             }
         slat, slon = self.sun.subsolar_point(met_s)
-        return {"utc": self.axis.iso_utc(met_s), "met_s": float(met_s), "objects": objects,
+        return {"utc": self.axis.iso_utc(met_s), "met_s": round(float(met_s), 6),
+                "objects": objects,
                 "sun": {"subsolar_lat_deg": float(slat), "subsolar_lon_deg": float(slon)}}
 
     def events(self):

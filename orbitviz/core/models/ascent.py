@@ -56,14 +56,14 @@ from orbitviz.core import atmosphere
 from orbitviz.core.assets import load_toml
 from orbitviz.core.constants import (G0_M_S2, MU_EARTH_KM3_S2, OMEGA_EARTH_RAD_S,
                                      R_EARTH_EQ_KM, WGS84_F)
-from orbitviz.core.geodesy import geodetic_to_itrs, itrs_to_geodetic
+from orbitviz.core.geodesy import (R_EARTH_MEAN_KM, ellipsoid_radius_km, geodetic_to_itrs,
+                                   itrs_to_geodetic)
 from orbitviz.core.models.base import ModelContext, ModelResult
 from orbitviz.core.models.dynamics import gravity_j2, orbit_elements, rk4_step
 from orbitviz.core.trajectory import Trajectory
 
 ASSET = ("mission", "soyuz-2.1a.toml")
 _P0_PA = 101325.0
-_MEAN_EARTH_RADIUS_KM = 6371.0  # for ground distances (downrange)
 
 
 def load_params() -> dict:
@@ -414,14 +414,6 @@ class _AscentModel:
         return np.array(s[:3]), np.array(s[3:6])
 
 
-def _ellipsoid_radius_km(unit_gcrs, pole) -> float:
-    """Geocentric radius of the WGS 84 ellipsoid in the direction ``unit_gcrs`` (km)."""
-    sin_phi = float(np.dot(unit_gcrs, pole))
-    b = R_EARTH_EQ_KM * (1.0 - WGS84_F)
-    return R_EARTH_EQ_KM * b / math.sqrt((b * b) * (1 - sin_phi * sin_phi)
-                                         + (R_EARTH_EQ_KM ** 2) * sin_phi * sin_phi)
-
-
 def _insertion_summary(model: _AscentModel, r, v):
     """Osculating orbit at cutoff. Perigee and apogee altitudes are above the WGS 84
     ellipsoid beneath each apsis (the apsis radius minus the ellipsoid's geocentric radius
@@ -433,8 +425,8 @@ def _insertion_summary(model: _AscentModel, r, v):
     h /= np.linalg.norm(h)
     pole = np.asarray(model.pole)
     e_hat = evec / np.linalg.norm(evec)
-    hp = a * (1.0 - e) - _ellipsoid_radius_km(e_hat, pole)
-    ha = a * (1.0 + e) - _ellipsoid_radius_km(-e_hat, pole)
+    hp = a * (1.0 - e) - ellipsoid_radius_km(float(np.dot(e_hat, pole)))
+    ha = a * (1.0 + e) - ellipsoid_radius_km(float(np.dot(-e_hat, pole)))
     plane = math.degrees(math.acos(max(-1.0, min(1.0, float(h @ np.asarray(model.n_hat))))))
     rhat = r / np.linalg.norm(r)
     fpa = math.degrees(math.asin(float(rhat @ v) / float(np.linalg.norm(v))))
@@ -479,7 +471,7 @@ def simulate_ascent(ctx: ModelContext, params: dict | None = None) -> ModelResul
     lat, lon, alt = itrs_to_geodetic(r_itrs)
     u_pad = model.pad_itrs / np.linalg.norm(model.pad_itrs)
     u_all = r_itrs / np.linalg.norm(r_itrs, axis=1)[:, None]
-    downrange = _MEAN_EARTH_RADIUS_KM * np.arccos(np.clip(u_all @ u_pad, -1.0, 1.0))
+    downrange = R_EARTH_MEAN_KM * np.arccos(np.clip(u_all @ u_pad, -1.0, 1.0))
 
     bs = model.booster_sep_state
     bs_itrs = ctx.eo.gcrs_to_itrs_position(np.array(bs[:3]), model.t_bs)

@@ -51,22 +51,15 @@ import numpy as np
 
 from orbitviz.core import atmosphere
 from orbitviz.core.assets import load_toml
-from orbitviz.core.constants import G0_M_S2, R_EARTH_EQ_KM, WGS84_F
-from orbitviz.core.geodesy import itrs_to_geodetic
+from orbitviz.core.constants import G0_M_S2
+from orbitviz.core.geodesy import R_EARTH_MEAN_KM, great_circle_km, itrs_to_geodetic
+from orbitviz.core.geodesy import height_along_radius_km as approx_alt_km
 from orbitviz.core.models.base import ModelContext, ModelResult
 from orbitviz.core.models.dynamics import gravity_j2, lvlh_basis, rk4_step
 from orbitviz.core.trajectory import Trajectory
 
 PARAMS_FILE = ("mission", "soyuz-ms-return.toml")
 
-#: Mean Earth radius (IUGG), km: for great-circle distances on the sphere.
-R_EARTH_MEAN_KM = 6371.0088
-
-_A_KM = R_EARTH_EQ_KM
-_B_KM = R_EARTH_EQ_KM * (1.0 - WGS84_F)
-_AB = _A_KM * _B_KM
-_B2 = _B_KM * _B_KM
-_A2_MINUS_B2 = _A_KM * _A_KM - _B2
 
 
 # ----------------------------------------------------------------------------------
@@ -97,24 +90,6 @@ def _merged(params: dict | None) -> dict:
 
 # ----------------------------------------------------------------------------------
 # helpers
-
-
-def approx_alt_km(x: float, y: float, z: float, pole) -> float:
-    """Height above the WGS 84 ellipsoid along the geocentric radius, km (GCRS position,
-    ``pole`` the unit rotation axis): geocentric radius minus the ellipsoid's radius at that
-    geocentric latitude. Within centimetres of the geodetic height below 100 km."""
-    r = math.sqrt(x * x + y * y + z * z)
-    s = (x * pole[0] + y * pole[1] + z * pole[2]) / r
-    return r - _AB / math.sqrt(_B2 + _A2_MINUS_B2 * s * s)
-
-
-def great_circle_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> float:
-    """Haversine distance on the sphere of mean radius, km."""
-    p1, p2 = math.radians(lat1_deg), math.radians(lat2_deg)
-    dp = p2 - p1
-    dl = math.radians(lon2_deg - lon1_deg)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2.0 * R_EARTH_MEAN_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _table(pairs):
