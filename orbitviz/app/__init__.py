@@ -1,0 +1,1 @@
+"""orbitviz app layer."""
