@@ -152,22 +152,7 @@ def state(ns) -> int:
 
 # -- the app ----------------------------------------------------------------------------
 def open_app(ns) -> int:
-    """Open the desktop app. Until it exists: print the mission summary."""
-    model = _model()
-    sc = model.scenario
-    ax = model.axis
-    lines = [sc.title, "", sc.summary, "",
-             f"Display window: {ax.iso_utc(model.window[0], 0)} to "
-             f"{ax.iso_utc(model.window[1], 0)}", ""]
-    for e in model.events():
-        mark = "" if e.basis == "measured" else " (modelled)"
-        lines.append(f"  {ax.iso_utc(e.met_s, 0)}  {format_met(e.met_s):>14}  {e.name}{mark}")
-    ms18 = model.objects["soyuz-ms-18"].info["return"]["touchdown"]
-    est = sc.sites["landing-estimate"]
-    lines += ["",
-              f"Modelled touchdown {ms18['lat_deg']:.2f}° N {ms18['lon_deg']:.2f}° E; "
-              f"published estimate {est['lat_deg']:.1f}° N {est['lon_deg']:.1f}° E (estimate)",
-              "", "The desktop app is not built yet: try 'orbitviz events' or "
-              "'orbitviz state --at docking'."]
-    _out("\n".join(lines) + "\n")
-    return 0
+    """Open the desktop app (the GUI layers are imported only here)."""
+    from orbitviz.app.app import run
+
+    return run()

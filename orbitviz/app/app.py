@@ -1,0 +1,325 @@
+"""The composition root: builds the core objects, render items and widgets, and connects
+them. ``run()`` is what ``orbitviz`` (no command) calls.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+ORG = "orbitviz"
+APP = "orbitviz"
+FRAMES = {"earth-fixed": "Earth-fixed", "inertial": "Inertial"}
+
+
+class StartupError(RuntimeError):
+    """The app cannot start here; the message is one line for the user."""
+
+
+# -- environment checks ---------------------------------------------------------------------
+def check_display() -> None:
+    """Raise :class:`StartupError` where Qt would abort for want of a display."""
+    if sys.platform.startswith("linux"):
+        platform = os.environ.get("QT_QPA_PLATFORM", "")
+        if platform.startswith(("offscreen", "minimal")):
+            raise StartupError(
+                f"QT_QPA_PLATFORM={platform} has no OpenGL: unset it, or run under a display "
+                "(xvfb-run orbitviz); the CLI commands work without one")
+        if not platform and not os.environ.get("DISPLAY") and not os.environ.get(
+                "WAYLAND_DISPLAY"):
+            raise StartupError("no display: run orbitviz in a desktop session or under "
+                               "xvfb-run; the CLI commands (orbitviz --help) work without one")
+
+
+def check_opengl() -> str | None:
+    """None when an OpenGL context with shaders (2.1+) can be made, else the reason."""
+    if QtGui.QGuiApplication.platformName() in ("offscreen", "minimal"):
+        return f"the '{QtGui.QGuiApplication.platformName()}' Qt platform has no OpenGL"
+    ctx = QtGui.QOpenGLContext()
+    if not ctx.create():
+        return "no OpenGL context could be created (is Mesa's libgl1-mesa-dri installed?)"
+    surface = QtGui.QOffscreenSurface()
+    surface.setFormat(ctx.format())
+    surface.create()
+    if not ctx.makeCurrent(surface):
+        return "the OpenGL context cannot be made current"
+    major, minor = ctx.format().majorVersion(), ctx.format().minorVersion()
+    ctx.doneCurrent()
+    if (major, minor) < (2, 1):
+        return f"OpenGL {major}.{minor} is too old: orbitviz needs 2.1 or newer with shaders"
+    return None
+
+
+def dark_palette() -> QtGui.QPalette:
+    p = QtGui.QPalette()
+    base = QtGui.QColor(24, 26, 32)
+    window = QtGui.QColor(34, 37, 45)
+    text = QtGui.QColor(226, 230, 238)
+    role = QtGui.QPalette.ColorRole
+    for r, c in ((role.Window, window), (role.WindowText, text), (role.Base, base),
+                 (role.AlternateBase, window), (role.ToolTipBase, QtGui.QColor(50, 54, 64)),
+                 (role.ToolTipText, text), (role.Text, text), (role.Button, window),
+                 (role.ButtonText, text), (role.BrightText, QtGui.QColor(255, 120, 90)),
+                 (role.Highlight, QtGui.QColor(64, 132, 220)),
+                 (role.HighlightedText, QtGui.QColor(255, 255, 255)),
+                 (role.PlaceholderText, QtGui.QColor(140, 146, 160))):
+        p.setColor(r, c)
+    p.setColor(QtGui.QPalette.ColorGroup.Disabled, role.Text, QtGui.QColor(120, 124, 134))
+    p.setColor(QtGui.QPalette.ColorGroup.Disabled, role.ButtonText, QtGui.QColor(120, 124, 134))
+    return p
+
+
+def make_qapplication(argv=None) -> QtWidgets.QApplication:
+    """The QApplication, with shared GL contexts (pyqtgraph 0.14 needs them) and high DPI."""
+    existing = QtWidgets.QApplication.instance()
+    if existing is not None:
+        return existing
+    QtCore.QCoreApplication.setAttribute(QtCore.Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    QtGui.QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        QtCore.Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QtWidgets.QApplication(list(argv or sys.argv[:1]))
+    app.setOrganizationName(ORG)
+    app.setApplicationName(APP)
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette())
+    return app
+
+
+# -- building the mission off the GUI thread -----------------------------------------------------
+class _Builder(QtCore.QObject):
+    finished = QtCore.Signal(object)
+    failed = QtCore.Signal(str)
+
+    @QtCore.Slot()
+    def run(self):
+        try:
+            from orbitviz.core.mission import MissionModel
+
+            self.finished.emit(MissionModel.build())
+        except Exception as exc:  # reported to the user in a dialog, never a traceback
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+
+
+class Legend(QtWidgets.QLabel):
+    """A small key over the 3D view: colours, and which lines are modelled."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        from orbitviz.render.scene import COLORS
+
+        def swatch(rgba):
+            r, g, b = (int(255 * c) for c in rgba[:3])
+            return f"<span style='color: rgb({r},{g},{b})'>&#9644;</span>"
+
+        self.setText(
+            "<div style='line-height:140%'>"
+            f"{swatch(COLORS['iss'])} ISS (element sets)<br>"
+            f"{swatch(COLORS['soyuz-ms-19'])} Soyuz MS-19<br>"
+            f"{swatch(COLORS['soyuz-ms-18'])} Soyuz MS-18<br>"
+            "<span style='color:#bbb'>&#9472; &#9472; &#9472;</span> modelled (ascent, "
+            "rendezvous, return)</div>")
+        self.setStyleSheet("QLabel { background: rgba(10, 12, 18, 170); color: #dde3ee; "
+                           "border-radius: 6px; padding: 8px 10px; margin: 10px; }")
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+
+class OrbitvizApp(QtCore.QObject):
+    """Owns the window and, once the mission is cached, everything built around it."""
+
+    ready = QtCore.Signal()
+
+    def __init__(self, settings: QtCore.QSettings | None = None):
+        super().__init__()
+        from orbitviz.render.scene import PRESETS
+
+        self.settings = settings or QtCore.QSettings()
+        self.window = _Window({k: p.label for k, p in PRESETS.items()}, FRAMES, self)
+        self.model = None
+        self._thread = None
+
+    def start(self) -> None:
+        """Show the window at once and build the mission cache on a worker thread."""
+        geom = self.settings.value("window/geometry")
+        if isinstance(geom, QtCore.QByteArray):
+            self.window.restoreGeometry(geom)
+        self.window.show()
+        self._thread = QtCore.QThread()
+        self._builder = _Builder()
+        self._builder.moveToThread(self._thread)
+        self._thread.started.connect(self._builder.run)
+        self._builder.finished.connect(self._on_model)
+        self._builder.failed.connect(self._on_failure)
+        self._builder.finished.connect(self._thread.quit)
+        self._builder.failed.connect(self._thread.quit)
+        self._thread.start()
+
+    def wait_ready(self, timeout_ms: int = 30000) -> bool:
+        """Block (processing events) until the mission is on screen; for tests and export."""
+        if self.model is not None:
+            return True
+        loop = QtCore.QEventLoop()
+        self.ready.connect(loop.quit)
+        QtCore.QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        return self.model is not None
+
+    # -- assembly --------------------------------------------------------------------------------
+    def _on_failure(self, message: str) -> None:
+        print(f"orbitviz: error: cannot load the mission: {message}", file=sys.stderr)
+        QtWidgets.QMessageBox.critical(self.window, "orbitviz",
+                                       f"The mission data could not be loaded.\n\n{message}")
+        QtWidgets.QApplication.instance().exit(2)
+
+    def _on_model(self, model) -> None:
+        from orbitviz.core.clock import SimulationClock
+        from orbitviz.core.viewstate import ViewState
+        from orbitviz.render.scene import PRESETS, SceneController, create_items
+        from orbitviz.ui.panels import LayersPanel, ReadoutsPanel, RendezvousPanel
+        from orbitviz.ui.timeline import TimeControls
+        from orbitviz.ui.viewport import Viewport
+
+        self.model = model
+        s = self.settings
+        state = ViewState.from_dict(_json(s.value("view/state")))
+        met = _float(s.value("time/met_s"), 0.0)
+        self.clock = SimulationClock(model.window[0], model.window[1], met_s=met,
+                                     rate=_float(s.value("time/rate"), 60.0))
+        self.state = state
+        self.viewport = Viewport()
+        self.items = create_items(model)
+        self.scene = SceneController(model, state, self.viewport, self.items)
+        self.time_controls = TimeControls(self.clock, model)
+        self.layers = LayersPanel(state)
+        self.readouts = ReadoutsPanel(model, self.clock)
+        self.rendezvous = RendezvousPanel(model, self.clock)
+        self.layers.sync_from_state()
+        self.window.set_content(self.viewport, Legend(), self.time_controls,
+                                {"Layers": self.layers, "Readouts": self.readouts,
+                                 "Rendezvous": self.rendezvous},
+                                _time_actions(self.time_controls))
+        ws = s.value("window/state")
+        if isinstance(ws, QtCore.QByteArray):
+            self.window.restoreState(ws)
+
+        self.clock.subscribe(self.scene.set_time)
+        self.viewport.camera_changed.connect(self.scene.update)
+        self.readouts.selection_changed.connect(self.select)
+        self.layers.changed.connect(self._on_layers)
+        self.window.preset_requested.connect(self.apply_preset)
+        self.window.frame_requested.connect(self.set_frame)
+
+        self.select(state.selected if state.selected in model.objects else "soyuz-ms-19")
+        self.apply_preset(state.camera if state.camera in PRESETS else "earth")
+        cam = _json(s.value("view/camera"))
+        if cam and s.value("view/camera_preset") == state.camera:
+            try:
+                self.viewport.set_camera_dict(cam)
+            except (KeyError, TypeError, ValueError):
+                pass
+        self.window.check_frame(state.frame)
+        self.scene.set_time(self.clock.met_s)
+        self.ready.emit()
+
+    # -- intents ------------------------------------------------------------------------------------
+    def apply_preset(self, name: str) -> None:
+        self.scene.apply_preset(name)
+        self.viewport.set_camera(*self.scene.preset_camera())
+        if name.startswith("follow:"):
+            self.select(name.split(":", 1)[1])
+        self.window.check_preset(name)
+        self.scene.update()
+
+    def select(self, object_id: str) -> None:
+        """Make ``object_id`` the selected object (readouts, phase on the time bar)."""
+        if object_id not in self.model.objects or object_id == getattr(self, "_selected", None):
+            return
+        self._selected = object_id
+        self.state.selected = object_id
+        self.time_controls.set_selected(object_id)
+        self.readouts.set_selected(object_id)
+
+    def set_frame(self, frame: str) -> None:
+        if frame in FRAMES:
+            self.state.frame = frame
+            self.window.check_frame(frame)
+            self.layers.sync_from_state()
+            if self.scene.preset.azimuth_deg is None:
+                self.viewport.set_camera(*self.scene.preset_camera())
+            self.scene.update()
+
+    def _on_layers(self) -> None:
+        self.window.check_frame(self.state.frame)
+        self.scene.update()
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.window.saveGeometry())
+        if self.model is None:
+            return
+        s.setValue("window/state", self.window.saveState())
+        s.setValue("view/state", json.dumps(self.state.to_dict()))
+        s.setValue("view/camera", json.dumps(self.viewport.camera()))
+        s.setValue("view/camera_preset", self.state.camera)
+        s.setValue("time/met_s", float(self.clock.met_s))
+        s.setValue("time/rate", float(self.clock.rate))
+        s.sync()
+
+
+def _time_actions(controls) -> list:
+    actions = getattr(controls, "actions", None)
+    if callable(actions):
+        return list(actions())
+    return []
+
+
+def _json(value):
+    if not isinstance(value, str):
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
+def _float(value, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+class _Window:
+    """Factory indirection so the main window module is imported only with a QApplication."""
+
+    def __new__(cls, presets, frames, app):
+        from orbitviz.ui.main_window import MainWindow
+
+        class Window(MainWindow):
+            def closeEvent(self, ev):  # noqa: N802
+                app.save_settings()
+                super().closeEvent(ev)
+
+        return Window(presets, frames)
+
+
+def run(argv=None) -> int:
+    """Open the desktop app; returns the process exit status."""
+    try:
+        check_display()
+    except StartupError as exc:
+        print(f"orbitviz: error: {exc}", file=sys.stderr)
+        return 2
+    qapp = make_qapplication(argv)
+    reason = check_opengl()
+    if reason is not None:
+        print(f"orbitviz: error: OpenGL cannot start: {reason}", file=sys.stderr)
+        QtWidgets.QMessageBox.critical(
+            None, "orbitviz", f"OpenGL cannot start, so the 3D view cannot open.\n\n{reason}.\n\n"
+            "The command-line tools (orbitviz events, orbitviz state) still work.")
+        return 2
+    app = OrbitvizApp()
+    app.start()
+    return qapp.exec()

@@ -1,0 +1,193 @@
+"""The main window: layout, menus, toolbar and presenter mode. No mission logic.
+
+It appears at once with a loading page; the composition root (``orbitviz.app``) hands it
+the viewport, the time controls and the panels once the mission is cached.
+"""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from orbitviz import __version__
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """Signals carry the user's intent; the app connects them to the model and the scene."""
+
+    preset_requested = QtCore.Signal(str)
+    frame_requested = QtCore.Signal(str)
+
+    def __init__(self, presets: dict[str, str], frames: dict[str, str]):
+        super().__init__()
+        self.setWindowTitle("orbitviz — Soyuz MS-19 “Challenge”")
+        self.resize(1600, 940)
+        self._docks: dict[str, QtWidgets.QDockWidget] = {}
+        self._presenter = False
+
+        self._stack = QtWidgets.QStackedWidget()
+        self.setCentralWidget(self._stack)
+        self._loading = self._build_loading_page()
+        self._stack.addWidget(self._loading)
+
+        self._build_menus(presets, frames)
+        self.statusBar().showMessage("Loading the mission…")
+
+    # -- pages ------------------------------------------------------------------------------
+    def _build_loading_page(self):
+        page = QtWidgets.QWidget()
+        lay = QtWidgets.QVBoxLayout(page)
+        lay.addStretch(1)
+        title = QtWidgets.QLabel("Soyuz MS-19 “Challenge”")
+        title.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        f = title.font()
+        f.setPointSizeF(f.pointSizeF() * 2.2)
+        title.setFont(f)
+        self._loading_text = QtWidgets.QLabel("Caching the mission: element sets, the Sun, "
+                                              "the ascent, rendezvous and return models…")
+        self._loading_text.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self._progress = QtWidgets.QProgressBar()
+        self._progress.setRange(0, 0)
+        self._progress.setMaximumWidth(420)
+        lay.addWidget(title)
+        lay.addWidget(self._loading_text)
+        row = QtWidgets.QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self._progress)
+        row.addStretch(1)
+        lay.addLayout(row)
+        lay.addStretch(2)
+        return page
+
+    def set_loading_text(self, text: str) -> None:
+        self._loading_text.setText(text)
+
+    def set_content(self, viewport: QtWidgets.QWidget, overlay: QtWidgets.QWidget | None,
+                    time_controls: QtWidgets.QWidget, docks: dict[str, QtWidgets.QWidget],
+                    time_actions: list[QtGui.QAction]) -> None:
+        """Put the mission's widgets in place of the loading page."""
+        page = QtWidgets.QWidget()
+        lay = QtWidgets.QVBoxLayout(page)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        holder = QtWidgets.QWidget()
+        grid = QtWidgets.QGridLayout(holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(viewport, 0, 0)
+        if overlay is not None:
+            grid.addWidget(overlay, 0, 0, QtCore.Qt.AlignmentFlag.AlignLeft
+                           | QtCore.Qt.AlignmentFlag.AlignTop)
+        lay.addWidget(holder, 1)
+        lay.addWidget(time_controls, 0)
+        self._stack.addWidget(page)
+        self._stack.setCurrentWidget(page)
+        self._time_controls = time_controls
+        for title, widget in docks.items():
+            dock = QtWidgets.QDockWidget(title, self)
+            dock.setObjectName(f"dock-{title}")
+            dock.setWidget(widget)
+            area = (QtCore.Qt.DockWidgetArea.LeftDockWidgetArea if title == "Layers"
+                    else QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+            self.addDockWidget(area, dock)
+            self._docks[title] = dock
+            self._view_menu.addAction(dock.toggleViewAction())
+        for a in time_actions:
+            self._time_menu.addAction(a)
+            self.addAction(a)  # shortcuts work wherever focus is, presenter mode included
+        self.statusBar().clearMessage()
+
+    # -- menus ----------------------------------------------------------------------------------
+    def _build_menus(self, presets, frames):
+        mb = self.menuBar()
+        file_menu = mb.addMenu("&File")
+        self.file_menu = file_menu
+        quit_action = QtGui.QAction("&Quit", self)
+        quit_action.setShortcut(QtGui.QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        self._view_menu = mb.addMenu("&View")
+        self._camera_menu = self._view_menu.addMenu("&Camera")
+        self.toolbar = self.addToolBar("View")
+        self.toolbar.setObjectName("toolbar-view")
+        group = QtGui.QActionGroup(self)
+        self.preset_actions = {}
+        for i, (key, label) in enumerate(presets.items(), start=1):
+            a = QtGui.QAction(label, self, checkable=True)
+            a.setShortcut(QtGui.QKeySequence(f"Ctrl+{i}"))
+            a.setToolTip(f"{label} ({a.shortcut().toString()})")
+            a.triggered.connect(lambda _=False, k=key: self.preset_requested.emit(k))
+            group.addAction(a)
+            self._camera_menu.addAction(a)
+            self.toolbar.addAction(a)
+            self.addAction(a)
+            self.preset_actions[key] = a
+        self.toolbar.addSeparator()
+        fgroup = QtGui.QActionGroup(self)
+        self.frame_actions = {}
+        frame_menu = self._view_menu.addMenu("&Frame")
+        for key, label in frames.items():
+            a = QtGui.QAction(label, self, checkable=True)
+            a.triggered.connect(lambda _=False, k=key: self.frame_requested.emit(k))
+            fgroup.addAction(a)
+            frame_menu.addAction(a)
+            self.toolbar.addAction(a)
+            self.frame_actions[key] = a
+        for key, seq in (("earth-fixed", "Ctrl+Shift+E"), ("inertial", "Ctrl+Shift+I")):
+            if key in self.frame_actions:
+                self.frame_actions[key].setShortcut(QtGui.QKeySequence(seq))
+                self.frame_actions[key].setToolTip(
+                    f"{self.frame_actions[key].text()} frame ({seq})")
+                self.addAction(self.frame_actions[key])
+        self._view_menu.addSeparator()
+        self.presenter_action = QtGui.QAction("&Presenter mode", self, checkable=True)
+        self.presenter_action.setShortcut(QtGui.QKeySequence("F11"))
+        self.presenter_action.toggled.connect(self.set_presenter_mode)
+        self._view_menu.addAction(self.presenter_action)
+        self.addAction(self.presenter_action)
+        self._view_menu.addSeparator()
+
+        self._time_menu = mb.addMenu("&Time")
+        help_menu = mb.addMenu("&Help")
+        about = QtGui.QAction("&About orbitviz", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def check_preset(self, key: str) -> None:
+        if key in self.preset_actions:
+            self.preset_actions[key].setChecked(True)
+
+    def check_frame(self, key: str) -> None:
+        if key in self.frame_actions:
+            self.frame_actions[key].setChecked(True)
+
+    # -- presenter mode -------------------------------------------------------------------------
+    def set_presenter_mode(self, on: bool) -> None:
+        """Full screen with every control hidden but the time bar (F11 toggles)."""
+        self._presenter = bool(on)
+        self.menuBar().setVisible(not on)
+        self.toolbar.setVisible(not on)
+        self.statusBar().setVisible(not on)
+        for dock in self._docks.values():
+            if on:
+                dock.setProperty("was_visible", dock.isVisible())
+                dock.hide()
+            elif dock.property("was_visible") is not False:
+                dock.show()
+        tc = getattr(self, "_time_controls", None)
+        if tc is not None and hasattr(tc, "set_compact"):
+            tc.set_compact(on)
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+        if self.presenter_action.isChecked() != on:
+            self.presenter_action.setChecked(on)
+
+    def _about(self):
+        QtWidgets.QMessageBox.about(
+            self, "About orbitviz",
+            f"<b>orbitviz {__version__}</b><p>The Soyuz MS-19 “Challenge” mission, "
+            "5–17 October 2021.</p><p>Real NORAD element sets for the station; the Sun from "
+            "JPL DE421; Earth imagery NASA Blue Marble and NASA/NOAA city lights. The ascent, "
+            "rendezvous and return are orbitviz's own physical models and are marked as "
+            "modelled.</p>")

@@ -1,0 +1,844 @@
+"""Side panels: layers, readouts of the selected object, and the rendezvous plots.
+
+Each panel is a plain :class:`QWidget` built around core objects passed in (the
+:class:`~orbitviz.core.mission.MissionModel`, the
+:class:`~orbitviz.core.clock.SimulationClock`, the :class:`~orbitviz.core.viewstate.ViewState`);
+the main window puts them in dock widgets. They subscribe to the clock and redraw only what
+moves (a marker, a cursor, a few labels) on each tick; everything heavier is computed once by
+the core (:mod:`orbitviz.core.relative`). No mission logic lives here.
+
+Units shown: latitude/longitude in degrees (WGS 84 geodetic), altitude in km above the WGS 84
+ellipsoid, inertial (GCRS) speed in km/s, ranges in km or m, closing speed in m/s; the
+rendezvous plots use the station's LVLH frame (see :mod:`orbitviz.core.relative`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import weakref
+
+import numpy as np
+import pyqtgraph as pg
+import shiboken6
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from orbitviz.core.elements import NoStateError
+from orbitviz.core.relative import (curvilinear_at, lvlh_relative, range_and_closing_speed,
+                                    rendezvous_profile)
+from orbitviz.core.timeaxis import format_met
+from orbitviz.core.viewstate import FRAMES, LAYERS
+
+# --- look --------------------------------------------------------------------------------
+
+#: Colours of the panels (dark-theme friendly; readable on a projector).
+PLOT_BG = "#12161c"
+PLOT_FG = "#aab4bf"
+TEXT = "#dde3ea"
+SOYUZ_COLOR = "#ff9f3a"
+STATION_COLOR = "#e8eef5"
+BURN_COLOR = "#ff5c74"
+CURSOR_COLOR = "#5cc8ff"
+DOCKING_COLOR = "#7ee07e"
+BADGE_BG = "#c46a00"
+
+#: Human names of the layer ids of :data:`orbitviz.core.viewstate.LAYERS`.
+LAYER_NAMES = {
+    "earth": "Earth",
+    "night-lights": "Night lights",
+    "atmosphere": "Atmosphere",
+    "stars": "Stars",
+    "track:iss": "ISS track",
+    "track:soyuz-ms-19": "Soyuz MS-19 track",
+    "track:soyuz-ms-18": "Soyuz MS-18 track",
+    "labels": "Labels",
+    "grid": "Equator & grid",
+    "events": "Event markers",
+}
+FRAME_NAMES = {"earth-fixed": "Earth-fixed", "inertial": "Inertial"}
+
+#: Human names of the objects' phase ids.
+PHASE_NAMES = {
+    "orbit": "In orbit",
+    "on-pad": "On the pad",
+    "ascent": "Ascent",
+    "free-flight": "Free flight",
+    "final-approach": "Final approach",
+    "docked": "Docked",
+    "deorbit-burn": "Deorbit burn",
+    "coast": "Coast",
+    "entry": "Entry",
+    "parachute": "Parachute",
+    "landed": "Landed",
+}
+
+RENDEZVOUS_OBJECT = "soyuz-ms-19"
+MODELLED_NOTE = ("Modelled: no burn data of Soyuz MS-19 were published. The path and the "
+                 "burns are orbitviz's model of the two-orbit rendezvous (separation "
+                 "09:04 UTC, docking 12:22:31 UTC, both published).")
+
+
+def _badge(text: str = "MODELLED") -> QtWidgets.QLabel:
+    label = QtWidgets.QLabel(text)
+    label.setObjectName("modelledBadge")
+    label.setStyleSheet(f"QLabel {{ background: {BADGE_BG}; color: white; font-weight: bold; "
+                        "border-radius: 3px; padding: 1px 6px; }")
+    label.setToolTip("A model, not a measurement: see the mission notes.")
+    label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Maximum,
+                        QtWidgets.QSizePolicy.Policy.Fixed)
+    return label
+
+
+def subscribe_weakly(clock, method) -> None:
+    """Subscribe a widget's bound ``method`` to ``clock`` without keeping the widget alive;
+    the call is skipped once the widget (or its C++ object) is gone."""
+    ref = weakref.WeakMethod(method)
+
+    def call(met_s: float) -> None:
+        m = ref()
+        if m is not None and shiboken6.isValid(m.__self__):
+            m(met_s)
+
+    clock.subscribe(call)
+
+
+# --- formatting (display only) -----------------------------------------------------------
+
+def format_lat(lat_deg: float) -> str:
+    """``45.996° N`` (WGS 84 geodetic latitude, 3 decimals ≈ 100 m)."""
+    return f"{abs(lat_deg):.3f}° {'N' if lat_deg >= 0 else 'S'}"
+
+
+def format_lon(lon_deg: float) -> str:
+    """``63.564° E``, longitude wrapped to (−180°, 180°]."""
+    lon = (lon_deg + 180.0) % 360.0 - 180.0
+    if lon == -180.0:
+        lon = 180.0
+    return f"{abs(lon):.3f}° {'E' if lon >= 0 else 'W'}"
+
+
+def format_alt(alt_km: float) -> str:
+    """Altitude above the WGS 84 ellipsoid: ``408.2 km``, or metres below 1 km."""
+    if abs(alt_km) < 1.0:
+        return f"{alt_km * 1000.0:.0f} m"
+    return f"{alt_km:.1f} km"
+
+
+def format_range(range_m: float) -> str:
+    """``1,234 km`` / ``12.3 km`` / ``412 m`` / ``19.2 m``."""
+    if not math.isfinite(range_m):
+        return "—"
+    if range_m >= 100_000:
+        return f"{range_m / 1000.0:,.0f} km"
+    if range_m >= 10_000:
+        return f"{range_m / 1000.0:.1f} km"
+    if range_m >= 1_000:
+        return f"{range_m / 1000.0:.2f} km"
+    if range_m >= 100:
+        return f"{range_m:.0f} m"
+    return f"{range_m:.1f} m"
+
+
+def format_closing(speed_m_s: float) -> str:
+    """Closing speed in m/s: positive closing, negative opening."""
+    if not math.isfinite(speed_m_s):
+        return "—"
+    digits = 2 if abs(speed_m_s) < 10 else 1 if abs(speed_m_s) < 100 else 0
+    word = "closing" if speed_m_s >= 0 else "opening"
+    return f"{speed_m_s:.{digits}f} m/s ({word})"
+
+
+def format_duration(seconds: float) -> str:
+    """``3 d 5 h``, ``15 h 37 min``, ``12 min``."""
+    s = abs(seconds)
+    d, rem = divmod(s, 86400.0)
+    h, rem = divmod(rem, 3600.0)
+    m = rem // 60.0
+    if d >= 1:
+        return f"{int(d)} d {int(h)} h"
+    if h >= 1:
+        return f"{int(h)} h {int(m)} min"
+    return f"{int(m)} min"
+
+
+def format_element_set(tle: dict) -> str:
+    """``iss-21277.86166359.tle`` and, on a second line, ``epoch 4 Oct 20:40 UTC, age 15 h
+    37 min`` (or ``… 3 d 5 h after this time`` for a set whose epoch is later)."""
+    epoch = _dt.datetime.fromisoformat(tle["epoch_utc"].replace("Z", "+00:00"))
+    age = tle["age_s"]
+    when = f"age {format_duration(age)}" if age >= 0 else f"{format_duration(age)} later"
+    return f"{tle['file']}\nepoch {epoch.day} {epoch:%b %H:%M} UTC, {when}"
+
+
+# --- Layers ------------------------------------------------------------------------------
+
+class LayersPanel(QtWidgets.QWidget):
+    """Check boxes for every layer of :data:`~orbitviz.core.viewstate.LAYERS` and the view's
+    frame. Writes into the :class:`ViewState` it was given and emits :attr:`changed`."""
+
+    changed = QtCore.Signal()
+
+    def __init__(self, view_state, parent=None):
+        super().__init__(parent)
+        self.view_state = view_state
+        self._boxes: dict[str, QtWidgets.QCheckBox] = {}
+        self._radios: dict[str, QtWidgets.QRadioButton] = {}
+
+        layers = QtWidgets.QGroupBox("Layers")
+        lv = QtWidgets.QVBoxLayout(layers)
+        for layer in LAYERS:
+            # "&" marks a keyboard mnemonic in Qt: double it to show it
+            box = QtWidgets.QCheckBox(LAYER_NAMES.get(layer, layer).replace("&", "&&"))
+            box.setObjectName(f"layer:{layer}")
+            box.toggled.connect(lambda on, k=layer: self._set_layer(k, on))
+            lv.addWidget(box)
+            self._boxes[layer] = box
+
+        frame = QtWidgets.QGroupBox("Frame")
+        fv = QtWidgets.QVBoxLayout(frame)
+        self._frame_group = QtWidgets.QButtonGroup(self)
+        for name in FRAMES:
+            radio = QtWidgets.QRadioButton(FRAME_NAMES.get(name, name))
+            radio.setObjectName(f"frame:{name}")
+            radio.setToolTip("Earth-fixed: the ground stays put, orbits drift west. "
+                             "Inertial: the stars stay put, the Earth turns."
+                             if name == "earth-fixed" else
+                             "Inertial (GCRS): the stars stay put, the Earth turns beneath "
+                             "the orbits.")
+            self._frame_group.addButton(radio)
+            radio.toggled.connect(lambda on, k=name: self._frame_toggled(k, on))
+            fv.addWidget(radio)
+            self._radios[name] = radio
+
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.addWidget(layers)
+        outer.addWidget(frame)
+        outer.addStretch(1)
+        self.sync_from_state()
+
+    def checkbox(self, layer: str) -> QtWidgets.QCheckBox:
+        return self._boxes[layer]
+
+    def radio(self, frame: str) -> QtWidgets.QRadioButton:
+        return self._radios[frame]
+
+    def sync_from_state(self) -> None:
+        """Show what the view state holds (after it was changed elsewhere); emits nothing."""
+        for layer, box in self._boxes.items():
+            box.blockSignals(True)
+            box.setChecked(self.view_state.visible(layer))
+            box.blockSignals(False)
+        for name, radio in self._radios.items():
+            radio.blockSignals(True)
+            radio.setChecked(self.view_state.frame == name)
+            radio.blockSignals(False)
+
+    def _set_layer(self, layer: str, on: bool) -> None:
+        self.view_state.layers[layer] = bool(on)
+        self.changed.emit()
+
+    def _frame_toggled(self, frame: str, on: bool) -> None:
+        if on and self.view_state.frame != frame:
+            self.view_state.frame = frame
+            self.changed.emit()
+
+
+# --- Readouts ----------------------------------------------------------------------------
+
+class ReadoutsPanel(QtWidgets.QWidget):
+    """Name, phase, position, speed and data source of the selected object at the clock's
+    time; during Soyuz MS-19's rendezvous also its range and closing speed to the station.
+
+    ``selection_changed(object_id)`` is emitted when the user picks another object in the
+    panel's own chooser; :meth:`set_selected` sets it from outside (and emits nothing).
+    """
+
+    selection_changed = QtCore.Signal(str)
+    ROWS = ("phase", "lat", "lon", "alt", "speed", "source", "range", "closing")
+    ROW_TITLES = {"phase": "Phase", "lat": "Latitude", "lon": "Longitude",
+                  "alt": "Altitude", "speed": "Speed (inertial)", "source": "Source",
+                  "range": "Range to ISS", "closing": "Closing speed"}
+
+    def __init__(self, model, clock, parent=None, selected: str = "iss"):
+        super().__init__(parent)
+        self.model = model
+        self.clock = clock
+        self._selected = selected if selected in model.objects else next(iter(model.objects))
+        phases = dict((p, t) for t, p in model.objects[RENDEZVOUS_OBJECT].phases) \
+            if RENDEZVOUS_OBJECT in model.objects else {}
+        self._rdv_span = (phases.get("free-flight", math.inf), phases.get("docked", -math.inf))
+
+        self.chooser = QtWidgets.QComboBox()
+        for oid, obj in model.objects.items():
+            self.chooser.addItem(obj.name, oid)
+        self.chooser.setCurrentIndex(self.chooser.findData(self._selected))
+        self.chooser.currentIndexChanged.connect(self._chosen)
+
+        self.title = QtWidgets.QLabel()
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.badge = _badge()
+        head = QtWidgets.QHBoxLayout()
+        head.addWidget(self.title)
+        head.addWidget(self.badge)
+        head.addStretch(1)
+
+        form = QtWidgets.QFormLayout()
+        form.setLabelAlignment(QtCore.Qt.AlignmentFlag.AlignRight)
+        self.values: dict[str, QtWidgets.QLabel] = {}
+        self._shown: dict[str, str] = {}
+        self._visible: dict[int, bool] = {}
+        self._row_titles: dict[str, QtWidgets.QLabel] = {}
+        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
+        for key in self.ROWS:
+            value = QtWidgets.QLabel("—")
+            value.setObjectName(f"value:{key}")
+            value.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+            if key in ("lat", "lon", "alt", "speed", "range", "closing"):
+                value.setFont(mono)
+            if key == "source":
+                value.setWordWrap(True)
+            title = QtWidgets.QLabel(self.ROW_TITLES[key])
+            form.addRow(title, value)
+            self.values[key] = value
+            self._row_titles[key] = title
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(self.chooser)
+        layout.addLayout(head)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        subscribe_weakly(clock, self.update_time)
+        self.update_time(clock.met_s)
+
+    # -- selection ----------------------------------------------------------------------
+    @property
+    def selected(self) -> str:
+        return self._selected
+
+    def set_selected(self, object_id: str) -> None:
+        if object_id not in self.model.objects:
+            raise KeyError(f"unknown object '{object_id}'")
+        self._selected = object_id
+        self.chooser.blockSignals(True)
+        self.chooser.setCurrentIndex(self.chooser.findData(object_id))
+        self.chooser.blockSignals(False)
+        self.update_time(self.clock.met_s)
+
+    def _chosen(self, index: int) -> None:
+        oid = self.chooser.itemData(index)
+        if oid and oid != self._selected:
+            self._selected = oid
+            self.update_time(self.clock.met_s)
+            self.selection_changed.emit(oid)
+
+    # -- per tick -------------------------------------------------------------------------
+    def text(self, key: str) -> str:
+        """The text shown in a row (``phase``, ``lat``, ``lon``, ``alt``, ``speed``,
+        ``source``, ``range``, ``closing``), for tests and copying."""
+        return self.values[key].text()
+
+    def _set(self, key: str, text: str) -> None:
+        """Set a row's text only when it changed (each Qt call costs; ticks are frequent)."""
+        if self._shown.get(key) != text:
+            self._shown[key] = text
+            self.values[key].setText(text)
+
+    def _set_visible(self, widget: QtWidgets.QWidget, on: bool) -> None:
+        if self._visible.get(id(widget)) != on:
+            self._visible[id(widget)] = on
+            widget.setVisible(on)
+
+    def _show_rendezvous_rows(self, on: bool) -> None:
+        for key in ("range", "closing"):
+            self._set_visible(self.values[key], on)
+            self._set_visible(self._row_titles[key], on)
+
+    def update_time(self, met_s: float) -> None:
+        oid = self._selected
+        obj = self.model.objects[oid]
+        if self.title.text() != obj.name:
+            self.title.setText(obj.name)
+        try:
+            s = self.model.object_state(oid, met_s)
+        except NoStateError:
+            for key in self.ROWS:
+                self._set(key, "—")
+            self._set("phase", "not in the scene at this time")
+            self._set_visible(self.badge, False)
+            self._show_rendezvous_rows(False)
+            return
+        self._set("phase", PHASE_NAMES.get(s.phase, s.phase.replace("-", " ")))
+        self._set("lat", format_lat(s.lat_deg))
+        self._set("lon", format_lon(s.lon_deg))
+        self._set("alt", format_alt(s.alt_km))
+        self._set("speed", f"{s.speed_km_s:.3f} km/s")
+        modelled = s.source != "tle"
+        self._set_visible(self.badge, modelled)
+        if modelled:
+            self._set("source", "model (orbitviz's modelled flight, not tracking data)")
+        else:
+            via = "" if oid == "iss" else "station's element set (docked): "
+            self._set("source", via + format_element_set(s.tle))
+        t0, t1 = self._rdv_span
+        in_rdv = oid == RENDEZVOUS_OBJECT and t0 <= met_s <= t1
+        self._show_rendezvous_rows(in_rdv)
+        if in_rdv:
+            rng, closing = range_and_closing_speed(self.model, oid, met_s)
+            self._set("range", format_range(float(rng[0])))
+            self._set("closing", format_closing(float(closing[0])))
+
+
+# --- Rendezvous plots ----------------------------------------------------------------------
+
+class UtcTimeAxis(pg.AxisItem):
+    """A bottom axis in ``met_s`` that labels ticks as UTC clock times at round minutes.
+
+    ``liftoff_utc``: the UTC datetime of ``met_s = 0``. ``met_s`` counts TT seconds, which
+    equal UTC seconds while no leap second falls in between (none from 2017 to this day).
+    """
+
+    STEPS_S = (60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400)
+
+    def __init__(self, liftoff_utc: _dt.datetime, **kwargs):
+        super().__init__("bottom", **kwargs)
+        self._t0 = liftoff_utc
+        midnight = liftoff_utc.replace(hour=0, minute=0, second=0, microsecond=0)
+        self._sod0 = (liftoff_utc - midnight).total_seconds()  # UTC s of day at met 0
+
+    def tickValues(self, minVal, maxVal, size):
+        lo, hi = sorted((minVal, maxVal))
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or size <= 0:
+            return []
+        want = max(2, int(size / 90))  # about one label per 90 px
+        major = next((s for s in self.STEPS_S if (hi - lo) / s <= want), self.STEPS_S[-1])
+        minor = next((s for s in reversed(self.STEPS_S) if s < major and major % s == 0
+                      and (hi - lo) / s <= 4 * want), None)
+
+        def ticks(step):
+            first = math.ceil((lo + self._sod0) / step) * step - self._sod0
+            return list(np.arange(first, hi + 1e-6, step))
+
+        levels = [(float(major), ticks(major))]
+        if minor:
+            major_set = set(round(v, 3) for v in levels[0][1])
+            levels.append((float(minor), [v for v in ticks(minor)
+                                          if round(v, 3) not in major_set]))
+        return levels
+
+    def tickStrings(self, values, scale, spacing):
+        return [(self._t0 + _dt.timedelta(seconds=float(v))).strftime("%H:%M")
+                for v in values]
+
+
+def _style_plot(plot: pg.PlotItem) -> None:
+    plot.showGrid(x=True, y=True, alpha=0.18)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(PLOT_FG))
+        axis.setTextPen(pg.mkPen(PLOT_FG))
+    plot.getViewBox().setBackgroundColor(PLOT_BG)
+
+
+def _plot_widget(**kwargs) -> pg.PlotWidget:
+    w = pg.PlotWidget(background=PLOT_BG, **kwargs)
+    _style_plot(w.getPlotItem())
+    w.setMinimumHeight(140)
+    return w
+
+
+class RendezvousPanel(QtWidgets.QWidget):
+    """Soyuz MS-19's rendezvous with the station, as the station sees it.
+
+    Top: the path in the station's LVLH frame (along-track V-bar horizontal, positive ahead
+    of the station; radial vertical, positive up), with the six burns, the station, the
+    Rassvet port and the Soyuz's position at the clock's time. Three zooms: *Far*
+    (curvilinear: along-track arc and height difference, km, vertical exaggerated),
+    *Close* (from burn 4, rectilinear LVLH in metres, true proportions) and *Final*
+    (from station keeping to docking); *Auto* picks by the clock's time.
+    Bottom: range to the station (log scale) and the altitudes of both craft against UTC,
+    with the burns, docking and the time cursor.
+    """
+
+    MODES = ("auto", "far", "close", "final")
+    MODE_NAMES = {"auto": "Auto", "far": "Far", "close": "Close", "final": "Final"}
+    MODE_TIPS = {"auto": "Pick the zoom from the clock's time",
+                 "far": "The whole rendezvous, km (along-track arc and height; vertical "
+                        "exaggerated)",
+                 "close": "From burn 4 (3 km below) to docking, metres, true proportions",
+                 "final": "Station keeping 400 m below, then the final approach up R-bar "
+                          "to Rassvet, metres"}
+
+    def __init__(self, model, clock, parent=None, object_id: str = RENDEZVOUS_OBJECT,
+                 reference: str = "iss"):
+        super().__init__(parent)
+        self.model = model
+        self.clock = clock
+        self.object_id = object_id
+        self.reference = reference
+        self.profile = rendezvous_profile(model, object_id, reference)
+        p = self.profile
+        self.burn_times = {bid: t for bid, _, t in p.burns}
+        self._t_close = self.burn_times.get("rendezvous-burn-4", p.start_s)
+        self._t_final = self.burn_times.get("rendezvous-burn-6", p.start_s)
+        self.port_offset_m = np.asarray(
+            model.scenario.ports[model.scenario.objects[object_id].extra["port"]]
+            ["offset_lvlh_m"], dtype=float)
+        self._mode = "auto"
+        self._shown_mode = None
+        self._build_ui()
+        subscribe_weakly(clock, self.update_time)
+        self.update_time(clock.met_s)
+
+    # -- construction ---------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        name = self.model.objects[self.object_id].name
+        ref = self.model.objects[self.reference].name
+        title = QtWidgets.QLabel(f"<b>{name}</b> seen from the {ref}")
+        title.setToolTip("In the station's LVLH frame: x along-track (V-bar), y opposite "
+                         "the orbit normal (H-bar), z toward the Earth (R-bar)")
+        head = QtWidgets.QHBoxLayout()
+        head.addWidget(title)
+        head.addWidget(_badge())
+        head.addStretch(1)
+        zoom = QtWidgets.QHBoxLayout()
+        zoom.addWidget(QtWidgets.QLabel("Zoom:"))
+        self.mode_buttons: dict[str, QtWidgets.QToolButton] = {}
+        group = QtWidgets.QButtonGroup(self)
+        group.setExclusive(True)
+        button_style = ("QToolButton { padding: 2px 6px; } "
+                        "QToolButton:checked { background: #2f6fd0; color: white; "
+                        "border-radius: 3px; } "
+                        "QToolButton[shown=\"true\"] { border: 1px solid #2f6fd0; "
+                        "border-radius: 3px; }")
+        for mode in self.MODES:
+            b = QtWidgets.QToolButton()
+            b.setText(self.MODE_NAMES[mode])
+            b.setCheckable(True)
+            b.setObjectName(f"mode:{mode}")
+            b.setStyleSheet(button_style)
+            b.setToolTip(self.MODE_TIPS[mode])
+            b.setChecked(mode == self._mode)
+            b.clicked.connect(lambda _=False, m=mode: self.set_mode(m))
+            group.addButton(b)
+            zoom.addWidget(b)
+            self.mode_buttons[mode] = b
+        zoom.addStretch(1)
+
+        # (a) the LVLH plot
+        self.lvlh_widget = _plot_widget()
+        self.lvlh_plot = self.lvlh_widget.getPlotItem()
+        self.lvlh_plot.setMenuEnabled(False)
+        self.path_ahead = self.lvlh_plot.plot(
+            pen=pg.mkPen(SOYUZ_COLOR, width=1.5, style=QtCore.Qt.PenStyle.DashLine),
+            antialias=True)
+        self.path_flown = self.lvlh_plot.plot(pen=pg.mkPen(SOYUZ_COLOR, width=2.5),
+                                              antialias=True)
+        self.burn_points = pg.ScatterPlotItem(symbol="star", size=15,
+                                              brush=pg.mkBrush(BURN_COLOR),
+                                              pen=pg.mkPen("#1b0006", width=0.8))
+        self.lvlh_plot.addItem(self.burn_points)
+        self.station_point = pg.ScatterPlotItem(symbol="s", size=11,
+                                                brush=pg.mkBrush(STATION_COLOR),
+                                                pen=pg.mkPen("#000000"))
+        self.lvlh_plot.addItem(self.station_point)
+        self.port_point = pg.ScatterPlotItem(symbol="t1", size=11,
+                                             brush=pg.mkBrush(DOCKING_COLOR),
+                                             pen=pg.mkPen("#000000"))
+        self.lvlh_plot.addItem(self.port_point)
+        self.current_marker = pg.ScatterPlotItem(symbol="o", size=14,
+                                                 brush=pg.mkBrush(SOYUZ_COLOR),
+                                                 pen=pg.mkPen("white", width=2))
+        self.current_marker.setZValue(20)
+        self.lvlh_plot.addItem(self.current_marker)
+        self.current_label = pg.TextItem(self.model.objects[self.object_id].name,
+                                         color=SOYUZ_COLOR, anchor=(-0.12, 1.1))
+        self.current_label.setZValue(21)
+        self.lvlh_plot.addItem(self.current_label)
+        self._labels: list[pg.TextItem] = []
+
+        self.status = QtWidgets.QLabel()
+        self.status.setObjectName("rendezvousStatus")
+        self.status.setFont(QtGui.QFontDatabase.systemFont(
+            QtGui.QFontDatabase.SystemFont.FixedFont))
+        self.status.setWordWrap(True)
+        self.status.setToolTip("Soyuz relative to the station, LVLH frame: x ahead along "
+                               "the velocity (V-bar), y opposite the orbit normal (H-bar), "
+                               "z down toward the Earth (R-bar)")
+
+        # (b) range and altitude against time
+        p = self.profile
+        liftoff = self.model.axis.liftoff_utc
+        self.range_widget = _plot_widget(axisItems={"bottom": UtcTimeAxis(liftoff)})
+        self.range_plot = self.range_widget.getPlotItem()
+        self.range_plot.setMenuEnabled(False)
+        self.range_plot.setLogMode(x=False, y=True)
+        self.range_plot.getAxis("left").setLabel("Range to ISS (km, log)", color=PLOT_FG)
+        self.range_plot.plot(p.met_s, p.range_m / 1000.0, pen=pg.mkPen(SOYUZ_COLOR, width=2),
+                             antialias=True)
+        self.range_marker = self.range_plot.plot(
+            [], [], pen=None, symbol="o", symbolSize=10, symbolBrush=SOYUZ_COLOR,
+            symbolPen=pg.mkPen("white", width=1.5))
+        self.alt_widget = _plot_widget(axisItems={"bottom": UtcTimeAxis(liftoff)})
+        self.alt_plot = self.alt_widget.getPlotItem()
+        self.alt_plot.setMenuEnabled(False)
+        self.alt_plot.getAxis("left").setLabel("Altitude (km)", color=PLOT_FG)
+        day = f"{liftoff.day} {liftoff:%b %Y}"
+        self.alt_plot.getAxis("bottom").setLabel(f"UTC, {day}", color=PLOT_FG)
+        self.alt_plot.addLegend(offset=(-8, -8), labelTextColor=TEXT,
+                                brush=pg.mkBrush(18, 22, 28, 200))
+        self.alt_plot.plot(p.met_s, p.station_alt_km, pen=pg.mkPen(STATION_COLOR, width=1.5),
+                           name=self.model.objects[self.reference].name, antialias=True)
+        self.alt_plot.plot(p.met_s, p.alt_km, pen=pg.mkPen(SOYUZ_COLOR, width=2),
+                           name=self.model.objects[self.object_id].name, antialias=True)
+        self.alt_marker = self.alt_plot.plot(
+            [], [], pen=None, symbol="o", symbolSize=10, symbolBrush=SOYUZ_COLOR,
+            symbolPen=pg.mkPen("white", width=1.5))
+        self.alt_plot.setXLink(self.range_plot)
+
+        self.burn_lines: dict[str, list[pg.InfiniteLine]] = {}
+        self.cursors: list[pg.InfiniteLine] = []
+        for plot in (self.range_plot, self.alt_plot):
+            for k, (bid, _, t) in enumerate(p.burns):
+                line = pg.InfiniteLine(
+                    pos=t, angle=90, pen=pg.mkPen(BURN_COLOR, width=1,
+                                                  style=QtCore.Qt.PenStyle.DashLine),
+                    label=f"B{bid.rsplit('-', 1)[-1]}" if plot is self.range_plot else None,
+                    labelOpts={"position": 0.93, "color": BURN_COLOR, "anchors":
+                               [(0.5, 0), (0.5, 0)]})
+                plot.addItem(line)
+                self.burn_lines.setdefault(bid, []).append(line)
+            dock = pg.InfiniteLine(
+                pos=p.end_s, angle=90, pen=pg.mkPen(DOCKING_COLOR, width=1.2),
+                label="Docking" if plot is self.range_plot else None,
+                labelOpts={"position": 0.7, "color": DOCKING_COLOR,
+                           "anchors": [(1.05, 0.5), (1.05, 0.5)]})
+            plot.addItem(dock)
+            cursor = pg.InfiniteLine(pos=p.start_s, angle=90,
+                                     pen=pg.mkPen(CURSOR_COLOR, width=2))
+            cursor.setZValue(30)
+            plot.addItem(cursor)
+            self.cursors.append(cursor)
+        span = p.end_s - p.start_s
+        self.range_plot.setXRange(p.start_s - 0.02 * span, p.end_s + 0.04 * span, padding=0)
+        self.range_plot.getAxis("bottom").setStyle(showValues=False)
+        self.range_plot.getViewBox().setMouseEnabled(x=True, y=False)
+        self.alt_plot.getViewBox().setMouseEnabled(x=True, y=False)
+        lo = math.log10(max(np.nanmin(p.range_m) / 1000.0, 1e-3))
+        hi = math.log10(np.nanmax(p.range_m) / 1000.0)
+        self.range_plot.setYRange(lo - 0.2, hi + 0.2, padding=0)
+
+        note = QtWidgets.QLabel(MODELLED_NOTE + " B1–B6: the six burns. Drag or scroll to "
+                                "pan and zoom.")
+        note.setWordWrap(True)
+        note.setObjectName("modelledNote")
+        note.setStyleSheet("QLabel { color: #9aa4af; }")
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(head)
+        layout.addLayout(zoom)
+        layout.addWidget(self.lvlh_widget, 5)
+        layout.addWidget(self.status)
+        layout.addWidget(self.range_widget, 3)
+        layout.addWidget(self.alt_widget, 3)
+        layout.addWidget(note)
+
+    # -- zoom modes -----------------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        """The zoom chosen (``auto``, ``far``, ``close``, ``final``)."""
+        return self._mode
+
+    @property
+    def shown_mode(self) -> str:
+        """The zoom on screen now (``far``, ``close`` or ``final``)."""
+        return self._shown_mode
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in self.MODES:
+            raise ValueError(f"unknown mode '{mode}'")
+        self._mode = mode
+        self.mode_buttons[mode].setChecked(True)
+        self._shown_mode = None  # force a redraw with the mode's zoom
+        self.update_time(self.clock.met_s)
+
+    def _auto_mode(self, met_s: float) -> str:
+        if met_s < self._t_close:
+            return "far"
+        if met_s < self._t_final:
+            return "close"
+        return "final"
+
+    def _coords(self, mode: str, met_s, lvlh_m=None):
+        """Plot coordinates (x, y) of the object at ``met_s`` (array) in a zoom mode: far:
+        curvilinear (along, up) in km; close/final: LVLH (x, −z) in metres."""
+        if mode == "far":
+            along, _, up = curvilinear_at(self.model, self.object_id, met_s, self.reference)
+            return along / 1000.0, up / 1000.0
+        if lvlh_m is None:
+            lvlh_m, _ = lvlh_relative(self.model, self.object_id, met_s, self.reference)
+        return lvlh_m[:, 0], -lvlh_m[:, 2]
+
+    def _show_mode(self, mode: str) -> None:
+        p = self.profile
+        plot = self.lvlh_plot
+        vb = plot.getViewBox()
+        for item in self._labels:
+            plot.removeItem(item)
+        self._labels = []
+        if mode == "far":
+            sel = np.ones(p.met_s.shape, dtype=bool)
+            x, y = p.along_m / 1000.0, p.up_m / 1000.0
+            unit = "km"
+            plot.setLabel("bottom", "Along-track (V-bar): ahead of the ISS, km  →",
+                          color=PLOT_FG)
+            plot.setLabel("left", "Height above the ISS, km", color=PLOT_FG)
+            vb.setAspectLocked(False)
+        else:
+            t_from = self._t_close if mode == "close" else self._t_final
+            sel = p.met_s >= t_from
+            x, y = p.lvlh_m[:, 0], -p.lvlh_m[:, 2]
+            unit = "m"
+            plot.setLabel("bottom", "Along-track (V-bar): ahead of the ISS, m  →",
+                          color=PLOT_FG)
+            plot.setLabel("left", "Radial (−R-bar): above the ISS, m", color=PLOT_FG)
+            vb.setAspectLocked(True, ratio=1.0)
+        self._x, self._y, self._sel = x, y, sel
+        self._unit = unit
+
+        # burns, grouped when they would sit on top of each other
+        bx, by, names = [], [], []
+        for bid, name, t in p.burns:
+            if t < p.met_s[sel][0]:
+                continue
+            i = int(np.searchsorted(p.met_s, t))
+            bx.append(x[i])
+            by.append(y[i])
+            names.append(bid.rsplit("-", 1)[-1])
+        self.burn_points.setData(bx, by)
+        xs, ys = x[sel], y[sel]
+        sx = float(np.nanmax(xs) - np.nanmin(xs)) or 1.0
+        sy = float(np.nanmax(ys) - np.nanmin(ys)) or 1.0
+        groups: list[list[int]] = []
+        for k in range(len(bx)):
+            if groups and all(abs(bx[k] - bx[j]) < 0.04 * sx and abs(by[k] - by[j]) < 0.06 * sy
+                              for j in groups[-1]):
+                groups[-1].append(k)
+            else:
+                groups.append([k])
+        right = float(np.nanmax(xs)) - 0.2 * sx  # labels here open to the left
+        for g in groups:
+            text = ("Burn " + names[g[0]] if len(g) == 1
+                    else f"Burns {names[g[0]]}–{names[g[-1]]}")
+            anchor = (1.1, 1.0) if bx[g[0]] > right and mode == "far" else (0.5, 1.25)
+            label = pg.TextItem(text, color=BURN_COLOR, anchor=anchor)
+            label.setPos(bx[g[0]], by[g[0]])
+            plot.addItem(label)
+            self._labels.append(label)
+
+        # the station and, close in, the docking port
+        self.station_point.setData([0.0], [0.0])
+        ref = pg.TextItem(self.model.objects[self.reference].name, color=STATION_COLOR,
+                          anchor=(-0.15, 1.0) if mode != "far" else (0.5, -0.3))
+        ref.setPos(0.0, 0.0)
+        plot.addItem(ref)
+        self._labels.append(ref)
+        if mode == "far":
+            self.port_point.setData([], [])
+        else:
+            px, py = self.port_offset_m[0], -self.port_offset_m[2]
+            self.port_point.setData([px], [py])
+            if mode == "final":  # 19 m from the station: only readable this close
+                port = pg.TextItem("Rassvet port", color=DOCKING_COLOR, anchor=(1.1, 0.5))
+                port.setPos(px, py)
+                plot.addItem(port)
+                self._labels.append(port)
+
+        # the zoom: the mode's stretch of the path, with the station, padded
+        x0, x1 = min(np.nanmin(xs), 0.0), max(np.nanmax(xs), 0.0)
+        y0, y1 = min(np.nanmin(ys), 0.0), max(np.nanmax(ys), 0.0)
+        if mode == "final":  # a narrow column: leave room for the labels at the sides
+            half = max(0.35 * (y1 - y0), x1 - x0)
+            mid = 0.5 * (x0 + x1)
+            x0, x1 = mid - half, mid + half
+        padx = 0.06 * (x1 - x0 or 1.0)
+        pady = 0.10 * (y1 - y0 or 1.0)
+        vb.setRange(xRange=(x0 - padx, x1 + padx), yRange=(y0 - pady, y1 + pady), padding=0)
+        self._x_mid = 0.5 * (x0 + x1)
+        self._x_half = 0.5 * (x1 - x0)
+        if mode == "far":
+            note = pg.TextItem("vertical scale exaggerated", color=PLOT_FG, anchor=(1.0, 1.0))
+            note.setPos(x1 + padx, y0 - pady)
+            plot.addItem(note)
+            self._labels.append(note)
+        self._shown_mode = mode
+        for m, b in self.mode_buttons.items():  # outline the zoom that Auto picked
+            b.setProperty("shown", m == mode and self._mode == "auto")
+            b.style().unpolish(b)
+            b.style().polish(b)
+        self.mode_buttons["auto"].setToolTip(
+            f"{self.MODE_TIPS['auto']} (now: {self.MODE_NAMES[mode]})")
+
+    # -- per tick -------------------------------------------------------------------------
+    def marker_position(self):
+        """(x, y) of the current-position marker in plot units, or None when hidden."""
+        xs, ys = self.current_marker.getData()
+        if len(xs) == 0:
+            return None
+        return float(xs[0]), float(ys[0])
+
+    def update_time(self, met_s: float) -> None:
+        mode = self._auto_mode(met_s) if self._mode == "auto" else self._mode
+        if mode != self._shown_mode:
+            self._show_mode(mode)
+        p = self.profile
+        for c in self.cursors:
+            c.setValue(met_s)
+        obj = self.model.objects[self.object_id]
+        alive = met_s >= p.start_s and obj.exists(met_s) and \
+            self.model.objects[self.reference].exists(met_s)
+        # the flown / ahead split of the path
+        k = int(np.searchsorted(p.met_s, met_s, side="right")) if alive else 0
+        sel_idx = np.flatnonzero(self._sel)
+        i0 = sel_idx[0]
+        split = min(max(k, i0), len(p.met_s))
+        self.path_flown.setData(self._x[i0:split], self._y[i0:split])
+        self.path_ahead.setData(self._x[max(split - 1, i0):], self._y[max(split - 1, i0):])
+        if not alive:
+            self.current_marker.setData([], [])
+            self.current_label.setVisible(False)
+            self.range_marker.setData([], [])
+            self.alt_marker.setData([], [])
+            before = met_s < p.start_s
+            self.status.setText(
+                f"{format_met(met_s)}  {obj.name} "
+                + ("has not separated from its rocket yet (separation "
+                   f"{format_met(p.start_s)})" if before else "is not flying at this time"))
+            return
+        lvlh, vel = lvlh_relative(self.model, self.object_id, met_s, self.reference)
+        x, y = self._coords(mode, met_s, lvlh)
+        self.current_marker.setData([float(x[0])], [float(y[0])])
+        self.current_label.setPos(float(x[0]), float(y[0]))
+        # open the name to the left when the marker is near the right edge; no name when
+        # the marker sits on the station's own labels (far view, close in)
+        self.current_label.setAnchor((1.12, 1.1) if x[0] > self._x_mid + 0.5 * self._x_half
+                                     else (-0.12, 1.1))
+        self.current_label.setVisible(bool(mode != "far" or abs(x[0]) > 0.04 * self._x_half))
+        rng, closing = range_and_closing_speed(self.model, self.object_id, met_s,
+                                               self.reference)
+        if met_s <= p.end_s:
+            self.range_marker.setData([met_s], [float(rng[0]) / 1000.0])
+            self.alt_marker.setData([met_s], [float(np.interp(met_s, p.met_s, p.alt_km))])
+        else:
+            self.range_marker.setData([], [])
+            self.alt_marker.setData([], [])
+        phase = PHASE_NAMES.get(obj.phase_at(met_s), obj.phase_at(met_s))
+        lx, ly, lz = lvlh[0] / 1000.0
+        d = 3 if float(rng[0]) < 10_000.0 else 1
+        self.status.setText(
+            f"{format_met(met_s)}  {phase}: range {format_range(float(rng[0]))}, "
+            f"{format_closing(float(closing[0]))}\n"
+            f"LVLH x {lx:+,.{d}f}  y {ly:+,.{d}f}  z {lz:+,.{d}f} km")

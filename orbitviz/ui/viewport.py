@@ -1,0 +1,114 @@
+"""The 3D viewport: a pyqtgraph ``GLViewWidget`` whose camera always looks at the scene
+origin (0, 0, 0).
+
+The scene controller moves the world so that the camera's target sits at the origin (see
+docs/app-design.md); panning therefore changes a float64 offset here instead of the
+camera's float32 centre, and near/far clipping planes follow the camera distance so a 50 m
+close-up and the whole Earth both keep their depth.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from PySide6 import QtCore, QtGui
+
+#: Closest and farthest camera distances, km (scene units).
+MIN_DISTANCE_KM = 0.015
+MAX_DISTANCE_KM = 400000.0
+#: Everything drawn lies within this distance of the Earth's centre, km (the stars are
+#: drawn at the far plane by their own shader).
+SCENE_RADIUS_KM = 60000.0
+
+
+class Viewport(gl.GLViewWidget):
+    """The GL view. Emits ``camera_changed`` when the user orbits, pans or zooms."""
+
+    camera_changed = QtCore.Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackgroundColor((3, 4, 10, 255))
+        self.opts["fov"] = 45.0
+        self.opts["center"] = QtGui.QVector3D(0.0, 0.0, 0.0)
+        #: float64 pan offset in scene coordinates, km, applied by the scene controller
+        self.pan_offset_scene = np.zeros(3)
+        self.setMinimumSize(320, 240)
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+
+    # -- camera -------------------------------------------------------------------------
+    def set_camera(self, distance_km: float, elevation_deg: float, azimuth_deg: float) -> None:
+        """Place the camera around the origin; resets any pan."""
+        self.opts["distance"] = float(np.clip(distance_km, MIN_DISTANCE_KM, MAX_DISTANCE_KM))
+        self.opts["elevation"] = float(elevation_deg)
+        self.opts["azimuth"] = float(azimuth_deg)
+        self.pan_offset_scene = np.zeros(3)
+        self.update()
+
+    def camera(self) -> dict:
+        return {"distance_km": float(self.opts["distance"]),
+                "elevation_deg": float(self.opts["elevation"]),
+                "azimuth_deg": float(self.opts["azimuth"]),
+                "pan_scene_km": [float(x) for x in self.pan_offset_scene]}
+
+    def set_camera_dict(self, cam: dict) -> None:
+        self.set_camera(cam["distance_km"], cam["elevation_deg"], cam["azimuth_deg"])
+        self.pan_offset_scene = np.asarray(cam.get("pan_scene_km", (0, 0, 0)), dtype=float)
+
+    def projectionMatrix(self, region, viewport):  # noqa: N802 (pyqtgraph's name)
+        x0, y0, w, h = viewport
+        dist = self.opts["distance"]
+        fov = self.opts["fov"]
+        near = max(dist * 0.02, 1e-4)
+        far = dist + SCENE_RADIUS_KM + float(np.linalg.norm(self.pan_offset_scene))
+        r = near * math.tan(0.5 * math.radians(fov))
+        t = r * h / w
+        left = r * ((region[0] - x0) * (2.0 / w) - 1)
+        right = r * ((region[0] + region[2] - x0) * (2.0 / w) - 1)
+        bottom = t * ((region[1] - y0) * (2.0 / h) - 1)
+        top = t * ((region[1] + region[3] - y0) * (2.0 / h) - 1)
+        tr = QtGui.QMatrix4x4()
+        tr.frustum(left, right, bottom, top, near, far)
+        return tr
+
+    def pan(self, dx, dy, dz, relative="global"):
+        """Pan by moving the float64 offset, never the camera's centre."""
+        scale = self.opts["distance"] * 2.0 * math.tan(0.5 * math.radians(self.opts["fov"]))
+        scale /= max(self.width(), 1)
+        az = math.radians(self.opts["azimuth"])
+        el = math.radians(self.opts["elevation"])
+        right = np.array([-math.sin(az), math.cos(az), 0.0])
+        up = np.array([-math.sin(el) * math.cos(az), -math.sin(el) * math.sin(az), math.cos(el)])
+        if relative == "view-upright":
+            up = np.array([0.0, 0.0, 1.0])
+        self.pan_offset_scene = self.pan_offset_scene + scale * (-dx * right + dy * up)
+        self.camera_changed.emit()
+        self.update()
+
+    def orbit(self, azim, elev):
+        super().orbit(azim, elev)
+        self.camera_changed.emit()
+
+    def wheelEvent(self, ev):  # noqa: N802
+        delta = ev.angleDelta().y() or ev.angleDelta().x()
+        d = self.opts["distance"] * 0.999 ** delta
+        self.opts["distance"] = float(np.clip(d, MIN_DISTANCE_KM, MAX_DISTANCE_KM))
+        self.camera_changed.emit()
+        self.update()
+        ev.accept()
+
+    def project(self, scene_xyz) -> tuple[float, float] | None:
+        """Widget pixel (x right, y down, logical px) of a scene point, or None if behind
+        the camera."""
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        region = (0, 0, w, h)
+        m = self.projectionMatrix(region, region) * self.viewMatrix()
+        p = np.asarray(scene_xyz, dtype=float)
+        v = m.map(QtGui.QVector4D(float(p[0]), float(p[1]), float(p[2]), 1.0))
+        if v.w() <= 0:
+            return None
+        x = (v.x() / v.w() * 0.5 + 0.5) * w
+        y = (1.0 - (v.y() / v.w() * 0.5 + 0.5)) * h
+        return x, y
