@@ -199,10 +199,7 @@ class OrbitvizApp(QtCore.QObject):
         self.window.set_content(self.viewport, Legend(), self.time_controls,
                                 {"Layers": self.layers, "Readouts": self.readouts,
                                  "Rendezvous": self.rendezvous},
-                                _time_actions(self.time_controls))
-        ws = s.value("window/state")
-        if isinstance(ws, QtCore.QByteArray):
-            self.window.restoreState(ws)
+                                _time_actions(self.time_controls), s.value("window/state"))
 
         self.clock.subscribe(self.scene.set_time)
         self.viewport.camera_changed.connect(self.scene.update)

@@ -28,6 +28,10 @@ SITE_COLORS = {"pad": (1.0, 0.88, 0.25, 1.0), "landing-estimate": (1.0, 0.35, 0.
 EVENT_COLOR = (1.0, 1.0, 1.0, 0.9)
 #: Meshes are drawn when the camera is closer than this to its target, km.
 MESH_RANGE_KM = 60.0
+#: Largest dimension of each mesh, km (ISS truss 109 m; Soyuz solar-array span 10.7 m).
+MESH_SIZE_KM = {"iss": 0.109, "soyuz-ms-19": 0.0107, "soyuz-ms-18": 0.0107}
+#: Below this many pixels on screen a mesh is hard to see: its marker is drawn too.
+MESH_MIN_PX = 24.0
 
 
 @dataclass(frozen=True)
@@ -277,7 +281,8 @@ class SceneController:
             if oid == "iss" and docked:  # docked vehicles share the station's label
                 name = " + ".join([name] + [self.model.objects[d].name for d in docked])
             texts.append((name, s[0], COLORS[oid]))
-            if meshes_shown and f"mesh:{oid}" in self.items:
+            if meshes_shown and f"mesh:{oid}" in self.items and \
+                    self._mesh_pixels(oid, scene(s[0])) >= MESH_MIN_PX:
                 continue  # the mesh stands for the object; a marker inside it would be hidden
             pos.append(s[0])
             colors.append(COLORS[oid])
@@ -321,6 +326,15 @@ class SceneController:
             labels.set_labels([(txt, scene(p), c) for txt, p, c in texts])
             # a label behind the Earth is hidden (labels ignore depth to stay readable)
             labels.set_occluder(scene(np.zeros(3)), 6350.0)
+
+    def _mesh_pixels(self, oid: str, pos_scene) -> float:
+        """Approximate on-screen size (px) of an object's mesh at ``pos_scene``."""
+        c = self.view.cameraPosition()
+        d = float(np.linalg.norm(np.asarray(pos_scene, dtype=float)
+                                 - np.array([c.x(), c.y(), c.z()])))
+        fov = np.radians(self.view.opts["fov"])
+        height = max(self.view.height(), 1)
+        return MESH_SIZE_KM.get(oid, 0.0) / max(d * 2.0 * np.tan(fov / 2.0), 1e-9) * height
 
     def _update_meshes(self, states, gcrs_to_world, cam, origin, sun_scene):
         near = self.view.opts["distance"] < MESH_RANGE_KM

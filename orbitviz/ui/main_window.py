@@ -63,8 +63,10 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def set_content(self, viewport: QtWidgets.QWidget, overlay: QtWidgets.QWidget | None,
                     time_controls: QtWidgets.QWidget, docks: dict[str, QtWidgets.QWidget],
-                    time_actions: list[QtGui.QAction]) -> None:
-        """Put the mission's widgets in place of the loading page."""
+                    time_actions: list[QtGui.QAction],
+                    saved_state: QtCore.QByteArray | None = None) -> None:
+        """Put the mission's widgets in place of the loading page; restore the user's dock
+        layout (``saveState``) or lay the docks out by default."""
         page = QtWidgets.QWidget()
         lay = QtWidgets.QVBoxLayout(page)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -90,10 +92,22 @@ class MainWindow(QtWidgets.QMainWindow):
             self.addDockWidget(area, dock)
             self._docks[title] = dock
             self._view_menu.addAction(dock.toggleViewAction())
+        if not (isinstance(saved_state, QtCore.QByteArray) and self.restoreState(saved_state)):
+            QtCore.QTimer.singleShot(0, self._default_dock_sizes)
         for a in time_actions:
             self._time_menu.addAction(a)
             self.addAction(a)  # shortcuts work wherever focus is, presenter mode included
         self.statusBar().clearMessage()
+
+    def _default_dock_sizes(self) -> None:
+        """Default split once laid out: the plots get the height, the readouts a few lines."""
+        d = self._docks
+        if "Readouts" in d and "Rendezvous" in d:
+            self.resizeDocks([d["Readouts"], d["Rendezvous"]], [270, 700],
+                             QtCore.Qt.Orientation.Vertical)
+            self.resizeDocks([d["Readouts"]], [480], QtCore.Qt.Orientation.Horizontal)
+        if "Layers" in d:
+            self.resizeDocks([d["Layers"]], [190], QtCore.Qt.Orientation.Horizontal)
 
     # -- menus ----------------------------------------------------------------------------------
     def _build_menus(self, presets, frames):
@@ -163,7 +177,10 @@ class MainWindow(QtWidgets.QMainWindow):
     # -- presenter mode -------------------------------------------------------------------------
     def set_presenter_mode(self, on: bool) -> None:
         """Full screen with every control hidden but the time bar (F11 toggles)."""
-        self._presenter = bool(on)
+        on = bool(on)
+        if on == self._presenter:  # re-entered through the action's toggled signal
+            return
+        self._presenter = on
         self.menuBar().setVisible(not on)
         self.toolbar.setVisible(not on)
         self.statusBar().setVisible(not on)

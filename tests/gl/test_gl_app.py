@@ -1,0 +1,88 @@
+"""The whole app as a user meets it: it opens, follows the clock, answers its shortcuts,
+and remembers window, layers, camera and time between runs."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore
+from PySide6.QtCore import Qt
+
+
+@pytest.fixture
+def settings(tmp_path):
+    s = QtCore.QSettings(str(tmp_path / "orbitviz.ini"), QtCore.QSettings.Format.IniFormat)
+    yield s
+
+
+def _open(qtbot, settings):
+    from orbitviz.app.app import OrbitvizApp
+
+    app = OrbitvizApp(settings)
+    app.start()
+    qtbot.addWidget(app.window)
+    assert app.wait_ready(30000)
+    qtbot.waitExposed(app.window)
+    app.window.activateWindow()  # shortcuts act in the active window (no window manager here)
+    qtbot.waitUntil(lambda: app.window.isActiveWindow(), timeout=5000)
+    return app
+
+
+def test_app_opens_scrubs_and_remembers(qtbot, settings):
+    app = _open(qtbot, settings)
+    # the scene follows the clock
+    app.clock.seek(12000.0)
+    assert app.scene.met_s == pytest.approx(12000.0)
+    # Space plays (window-wide shortcut), again pauses
+    app.viewport.setFocus()
+    qtbot.keyClick(app.viewport, Qt.Key.Key_Space)
+    assert app.clock.playing
+    qtbot.keyClick(app.viewport, Qt.Key.Key_Space)
+    assert not app.clock.playing
+    # a camera preset by its shortcut: Ctrl+4 follows Soyuz MS-19 and selects it
+    qtbot.keyClick(app.viewport, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert app.state.camera == "follow:soyuz-ms-19" and app.state.selected == "soyuz-ms-19"
+    # following keeps the target at the centre of the view
+    r, _ = app.model.gcrs_state("soyuz-ms-19", app.clock.met_s)
+    g2w, _ = app.scene._world_rotation()
+    scene_pos = app.scene.world_to_scene @ (g2w @ r - app.scene.origin_world_km)
+    x, y = app.viewport.project(scene_pos)
+    assert abs(x - app.viewport.width() / 2) < 1.5 and abs(y - app.viewport.height() / 2) < 1.5
+    # frame and a layer
+    app.set_frame("inertial")
+    app.state.layers["stars"] = False
+    app.layers.sync_from_state()
+    app.viewport.set_camera(3000.0, 30.0, 120.0)
+    app.window.close()
+
+    again = _open(qtbot, settings)
+    assert again.clock.met_s == pytest.approx(12000.0)
+    assert again.state.frame == "inertial"
+    assert again.state.layers["stars"] is False
+    assert again.state.camera == "follow:soyuz-ms-19"
+    assert again.viewport.opts["distance"] == pytest.approx(3000.0)
+    again.window.close()
+
+
+def test_presenter_mode_hides_everything_but_the_time_bar(qtbot, settings):
+    app = _open(qtbot, settings)
+    app.window.set_presenter_mode(True)
+    qtbot.wait(50)
+    assert not app.window.menuBar().isVisible() and not app.window.toolbar.isVisible()
+    assert app.time_controls.isVisible()
+    assert all(not d.isVisible() for d in app.window._docks.values())
+    app.window.set_presenter_mode(False)
+    qtbot.wait(50)
+    assert app.window.menuBar().isVisible()
+    assert any(d.isVisible() for d in app.window._docks.values())
+    app.window.close()
+
+
+def test_window_frame_is_not_blank(qtbot, settings):
+    app = _open(qtbot, settings)
+    app.apply_preset("earth")
+    app.clock.seek(0.0)
+    qtbot.wait(50)
+    img = app.viewport.grabFramebuffer()
+    arr = np.array([[img.pixelColor(x, y).lightness() for x in range(0, img.width(), 16)]
+                    for y in range(0, img.height(), 16)])
+    assert arr.std() > 20 and arr.max() > 150  # an Earth, not a flat or black frame
+    app.window.close()
