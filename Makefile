@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.stamp
 
-.PHONY: run test sysdeps bench clean
+.PHONY: run test sysdeps bench bench-render clean
 
 run: $(STAMP)-app
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && command -v xvfb-run >/dev/null; then \
@@ -38,6 +38,9 @@ $(STAMP)-test: $(STAMP)-app
 
 bench: $(STAMP)-app
 	$(PY) bench/propagation.py
+
+bench-render: $(STAMP)-app
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) bench/render.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

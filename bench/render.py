@@ -1,12 +1,14 @@
 """Benchmark: frames per second of the full mission scene, scrub latency, launch time.
 
-Run under a display or Xvfb (``make bench-render`` does it):
+Run under a display or Xvfb:
     xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python bench/render.py
 
 At 1920×1080, camera turning and time running, it measures in one run:
 - frames per second of the full scene (Earth with day/night textures and atmosphere, stars,
   tracks, markers, labels, grid) against a bare sphere (128×64 segments, one 4096×2048
-  texture, one shader, nothing else) as the baseline;
+  texture, one shader, nothing else) as the baseline; the two take turns, ``ROUNDS``
+  rounds of ``SECONDS / ROUNDS`` each, so that a slow spell of a shared machine falls on
+  both and not on one (each rate is all its frames over all its time);
 - scrub latency: from a clock seek to the frame presented (``frameSwapped``), median and
   95th percentile, beside the bare sphere's frame time;
 - launch to first frame: a fresh ``orbitviz`` process until its first mission frame.
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 W, H = 1920, 1080
 SECONDS = 4.0
+ROUNDS = 4
 
 _VERT = """
 attribute vec3 a_position;
@@ -137,7 +140,8 @@ class _Frames:
 
 
 def _run_frames(view, step, seconds=SECONDS):
-    """Render continuously for ``seconds`` calling ``step(k)`` before each frame; fps."""
+    """Render continuously for ``seconds`` calling ``step(k)`` before each frame;
+    (frames, elapsed seconds), after one frame not counted."""
     frames = _Frames(view)
     view.update()
     frames.wait_next()
@@ -148,7 +152,23 @@ def _run_frames(view, step, seconds=SECONDS):
         view.update()
         frames.wait_next()
         k += 1
-    return k / (time.perf_counter() - t0)
+    return k, time.perf_counter() - t0
+
+
+def _alternate(runs, seconds=SECONDS, rounds=ROUNDS):
+    """Frames per second of each ``(view, step)`` of ``runs``, taking turns: ``rounds``
+    rounds of ``seconds / rounds`` each, the other views hidden."""
+    totals = [[0, 0.0] for _ in runs]
+    for _ in range(rounds):
+        for (view, step), total in zip(runs, totals):
+            for other, _s in runs:
+                if other is not view:
+                    other.hide()
+            view.show()
+            k, dt = _run_frames(view, step, seconds / rounds)
+            total[0] += k
+            total[1] += dt
+    return [k / dt for k, dt in totals]
 
 
 def _launch_to_first_frame() -> float:
@@ -191,9 +211,6 @@ def main() -> int:
     bare_view.set_camera(26000.0, 22.0, 60.0)
     for _ in range(5):
         qapp.processEvents()
-    bare_fps = _run_frames(bare_view, lambda k: bare_view.orbit(0.5, 0.0))
-    bare_frame_ms = 1000.0 / bare_fps
-    bare_view.close()
 
     # -- the full scene ---------------------------------------------------------------------------
     model = MissionModel.build()
@@ -213,7 +230,11 @@ def main() -> int:
         view.orbit(0.5, 0.0)
         clock.seek(clock.met_s + 10.0)
 
-    full_fps = _run_frames(view, step)
+    bare_fps, full_fps = _alternate([(bare_view, lambda k: bare_view.orbit(0.5, 0.0)),
+                                     (view, step)])
+    bare_frame_ms = 1000.0 / bare_fps
+    bare_view.close()
+    view.show()
 
     # -- scrub latency ---------------------------------------------------------------------------------
     frames = _Frames(view)
@@ -233,7 +254,8 @@ def main() -> int:
     first = _launch_to_first_frame()
     QtCore.QTimer.singleShot(0, qapp.quit)
 
-    print(f"orbitviz render benchmark at {W}×{H} ({SECONDS:.0f} s per measurement)")
+    print(f"orbitviz render benchmark at {W}×{H} ({SECONDS:.0f} s per measurement, "
+          f"bare and full taking {ROUNDS} turns each)")
 
     print(f"  bare sphere (128×64, 4096×2048 texture)  {bare_fps:7.1f} fps  "
           f"({bare_frame_ms:.1f} ms/frame)")

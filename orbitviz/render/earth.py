@@ -15,10 +15,13 @@ Frames and units:
 Textures (``assets/earth/``, see ``assets/CREDITS.md``): ``day.jpg``, NASA Blue Marble Next
 Generation, 5400 × 2700 plate carrée, and ``night.jpg``, NASA/NOAA "Earth's City Lights",
 2700 × 1350, both with longitude −180° at u = 0 and geodetic latitude +90° at v = 0 (the
-image's top row is uploaded first, so v grows southwards). The day texture is mipmapped
-(trilinear, anisotropic where the driver offers it). Images are read with Qt's QImage.
+image's top row is uploaded first, so v grows southwards). Both go into one RGBA texture,
+the city lights as its alpha (:func:`day_night_levels`), so that one fetch serves both;
+it is mipmapped (trilinear, anisotropic where that is free, on a GPU). Images are read with
+Qt's QImage.
 
-Shading (one fragment shader, lighting in linear light, sRGB out):
+Shading (one fragment shader, lighting in linear light, sRGB out; the cosines of the Sun,
+view and half-vector angles come interpolated from the vertices):
 
 - day side: Blue Marble × a softened Lambert term, with a faint sun glint on the oceans
   (water found by colour: Blue Marble's oceans are dark blue);
@@ -48,6 +51,7 @@ from orbitviz.core.constants import R_EARTH_EQ_KM, WGS84_F
 from orbitviz.render.tracks import compile_program, gl_matrix, qmatrix_to_numpy
 
 __all__ = ["EarthItem", "ellipsoid_mesh", "geodetic_to_uv", "load_texture_array",
+           "day_night_levels", "upsample_bilinear", "halve",
            "model_matrix", "ATMOSPHERE_TOP_KM", "ATMOSPHERE_SCALE_HEIGHT_KM"]
 
 #: WGS 84 polar radius, km.
@@ -105,6 +109,27 @@ def ellipsoid_mesh(n_lat: int = 128, n_lon: int = 256, height_km: float = 0.0):
             uv.reshape(-1, 2).astype(np.float32), tris.reshape(-1).astype(np.uint32))
 
 
+def coarse_indices(n_lat: int, n_lon: int, stride: int = 2) -> np.ndarray:
+    """Triangle indices (uint32) of the grid of :func:`ellipsoid_mesh` (``n_lat``×``n_lon``)
+    that use only every ``stride``-th row and column: the same vertices, a coarser mesh."""
+    if n_lat % stride or n_lon % stride:
+        raise ValueError("the grid must divide by the stride")
+    cols = n_lon + 1
+    r, k = np.meshgrid(np.arange(0, n_lat, stride), np.arange(0, n_lon, stride), indexing="ij")
+    a = r * cols + k
+    b = a + stride
+    d = a + stride * cols
+    e = d + stride
+    tris = np.stack([np.stack([a, d, b], -1), np.stack([b, d, e], -1)], axis=2)
+    return tris.reshape(-1).astype(np.uint32)
+
+
+#: Above this height of the eye over the Earth's surface, the half-resolution mesh is drawn:
+#: its facets (1.9 km sagitta at 64 × 128) stay under a third of a pixel from there, and a
+#: software rasteriser pays per triangle.
+LOD_EYE_HEIGHT_KM = 8000.0
+
+
 def model_matrix(itrs_to_world, center_scene) -> np.ndarray:
     """Row-major (4,4) float64 matrix taking ITRS km to scene units: ``R · r + c``."""
     m = np.eye(4)
@@ -132,84 +157,172 @@ def load_texture_array(name: str) -> np.ndarray:
     return arr
 
 
+def upsample_bilinear(pixels: np.ndarray, h: int, w: int) -> np.ndarray:
+    """Resample (H0, W0, C) uint8 pixels of a plate carrée map to (h, w, C) by bilinear
+    interpolation with the texel centres where GL puts them ((i + ½)/n), wrapping in
+    longitude and clamping at the poles, so that sampling the result matches sampling the
+    original with ``GL_LINEAR``. Doubling both ways runs in integers (weights ¾, ¼)."""
+    pixels = np.asarray(pixels, dtype=np.uint8)
+    h0, w0 = pixels.shape[:2]
+    if (h, w) == (2 * h0, 2 * w0):
+        s = pixels.astype(np.uint16)
+        up = np.vstack([s[:1], s[:-1]])  # clamped at the poles
+        down = np.vstack([s[1:], s[-1:]])
+        rows = np.empty((h, w0) + s.shape[2:], dtype=np.uint16)
+        rows[0::2] = 3 * s + up
+        rows[1::2] = 3 * s + down
+        west = np.roll(rows, 1, axis=1)  # wraps at the date line
+        east = np.roll(rows, -1, axis=1)
+        out = np.empty((h, w) + s.shape[2:], dtype=np.uint16)
+        out[:, 0::2] = 3 * rows + west
+        out[:, 1::2] = 3 * rows + east
+        out += 8
+        out >>= 4
+        return out.astype(np.uint8)
+    src = pixels.astype(np.float32)
+
+    def taps(n_out, n_in, wrap):
+        x = (np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5
+        i0 = np.floor(x).astype(np.int64)
+        f = (x - i0).astype(np.float32)
+        i1 = i0 + 1
+        if wrap:
+            i0, i1 = i0 % n_in, i1 % n_in
+        else:
+            i0, i1 = np.clip(i0, 0, n_in - 1), np.clip(i1, 0, n_in - 1)
+        return i0, i1, f
+
+    r0, r1, fy = taps(h, h0, wrap=False)
+    rows = src[r0] * (1.0 - fy)[:, None, None] + src[r1] * fy[:, None, None]
+    c0, c1, fx = taps(w, w0, wrap=True)
+    out = rows[:, c0] * (1.0 - fx)[None, :, None] + rows[:, c1] * fx[None, :, None]
+    return np.clip(out + 0.5, 0.0, 255.0).astype(np.uint8)
+
+
+def halve(pixels: np.ndarray) -> np.ndarray:
+    """(H, W, C) uint8 pixels averaged over 2×2 blocks: (H//2, W//2, C), as a mipmap level."""
+    h2, w2 = pixels.shape[0] // 2 * 2, pixels.shape[1] // 2 * 2
+    p = pixels[:h2, :w2].astype(np.uint16)
+    return ((p[0::2, 0::2] + p[1::2, 0::2] + p[0::2, 1::2] + p[1::2, 1::2] + 2) // 4
+            ).astype(np.uint8)
+
+
+@lru_cache(maxsize=1)
+def day_night_levels() -> tuple[np.ndarray, ...]:
+    """The day map's RGB with the city lights as alpha, in one texture so that one trilinear
+    fetch serves both (on a software rasteriser a second texture fetch costs more than all
+    of the shading arithmetic): the top mipmap levels, (H, W, 4) uint8, top row first,
+    read-only.
+
+    Level 0 holds the day map at full size (5400 × 2700) with the lights resampled onto it
+    (:func:`upsample_bilinear`); level 1 holds the day map averaged 2×2 with the lights at
+    their own size (2700 × 1350) where they fit exactly, so that wherever the mipmap level
+    is 1 or more (the whole Earth in view), the lights are sampled from their own pixels,
+    as sharp as from a texture of their own. Further levels are the GL's to make.
+    """
+    path = asset_path("earth", "day.jpg")
+    img = QtGui.QImage(str(path))
+    if img.isNull():
+        raise FileNotFoundError(f"cannot read the Earth texture {path}")
+    img = img.convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
+    w, h, bpl = img.width(), img.height(), img.bytesPerLine()
+    buf = np.frombuffer(img.constBits(), dtype=np.uint8, count=bpl * h).reshape(h, bpl)
+    top = buf[:, : w * 4].reshape(h, w, 4).copy()  # own the pixels: the QImage goes away
+    night = load_texture_array("night")
+    top[..., 3:] = night if night.shape[:2] == (h, w) else upsample_bilinear(night, h, w)
+    levels = [top]
+    if night.shape[:2] == (h // 2, w // 2):
+        second = halve(top)
+        second[..., 3:] = night
+        levels.append(second)
+    for arr in levels:
+        arr.setflags(write=False)
+    return tuple(levels)
+
+
 # ---------------------------------------------------------------------------------------
 # Shaders
 # ---------------------------------------------------------------------------------------
 
+# The lighting angles are computed per vertex and interpolated: they vary smoothly over a
+# facet (1.4° of arc, 2.8° at the coarse level), so the error of interpolating them is
+# under 3e-4 in a cosine, while on a software rasteriser every fragment instruction counts.
 _EARTH_VS = """
 uniform mat4 u_mvp;
+uniform vec3 u_sun;        // unit, ITRS
+uniform vec3 u_eye;        // camera position, ITRS km
 attribute vec3 a_pos;
 attribute vec3 a_normal;
 attribute vec2 a_uv;
-varying vec3 v_pos;
-varying vec3 v_normal;
 varying vec2 v_uv;
+varying vec3 v_light;      // cosines: (sun, view, half-vector) with the normal
 void main() {
-    v_pos = a_pos;
-    v_normal = a_normal;
+    vec3 v = normalize(u_eye - a_pos);
+    vec3 h = normalize(u_sun + v);
+    v_light = vec3(dot(a_normal, u_sun), max(dot(a_normal, v), 0.0),
+                   max(dot(a_normal, h), 0.0));
     v_uv = a_uv;
     gl_Position = u_mvp * vec4(a_pos, 1.0);
 }
 """
 
 _EARTH_FS = """
-uniform sampler2D u_day;
-uniform sampler2D u_night;
-uniform vec3 u_sun;        // unit, ITRS
-uniform vec3 u_eye;        // camera position, ITRS km
+uniform sampler2D u_day;   // rgb: Blue Marble (sRGB), a: city lights
 uniform float u_night_on;
 uniform float u_atmo_on;
-varying vec3 v_pos;
-varying vec3 v_normal;
 varying vec2 v_uv;
+varying vec3 v_light;
 
-vec3 to_linear(vec3 c) { return pow(c, vec3(2.2)); }
-
+// Gamma 2 (a multiply and a square root) stands in for sRGB's 2.2: on a software
+// rasteriser pow() on three channels costs more than the texture fetch. No branches:
+// llvmpipe runs both sides of a branch anyway.
 void main() {
-    vec3 n = normalize(v_normal);
-    vec3 v = normalize(u_eye - v_pos);
-    float mu_s = dot(n, u_sun);
-    float mu_v = max(dot(n, v), 0.0);
-
-    vec3 albedo_srgb = TEX2D(u_day, v_uv).rgb;
-    vec3 albedo = to_linear(albedo_srgb);
+    vec4 texel = TEX2D(u_day, v_uv);
+    vec3 albedo = texel.rgb * texel.rgb;
+    float mu_s = v_light.x;
 
     // Day side: softened Lambert with a soft terminator (about +-6 degrees of solar elevation).
     float day = smoothstep(-0.10, 0.10, mu_s);
     float lambert = 0.30 + 0.70 * sqrt(max(mu_s, 0.0));
     vec3 twilight = mix(vec3(1.0, 0.50, 0.25), vec3(1.0), smoothstep(0.0, 0.25, mu_s));
-    vec3 col = albedo * lambert * day * twilight * 1.15;
+    vec3 col = albedo * (lambert * day * 1.15) * twilight;
 
-    // Sun glint on water (Blue Marble oceans are dark and blue).
-    float water = smoothstep(0.01, 0.07, albedo_srgb.b - max(albedo_srgb.r, albedo_srgb.g))
-                * (1.0 - smoothstep(0.25, 0.45, albedo_srgb.b));
-    vec3 h = normalize(u_sun + v);
-    float glint = pow(max(dot(n, h), 0.0), 220.0) * water * day;
-    col += vec3(1.0, 0.93, 0.80) * glint * 0.22;
+    // Sun glint on water (Blue Marble oceans are dark and blue): (n.h)^220, written as
+    // exp2(-220/ln2 (1 - n.h)): the two differ by at most 0.13 % of the peak.
+    float water = smoothstep(0.01, 0.07, texel.b - max(texel.r, texel.g))
+                * (1.0 - smoothstep(0.25, 0.45, texel.b));
+    float glint = exp2(-317.4 * (1.0 - v_light.z)) * water * day;
+    col += vec3(1.0, 0.93, 0.80) * (glint * 0.22);
 
     // Night side: faint land, then the city lights below the terminator.
     float night = 1.0 - smoothstep(-0.12, 0.04, mu_s);
-    col += albedo * 0.025 * night;
-    float lights = TEX2D(u_night, v_uv).r;
-    col += vec3(1.0, 0.72, 0.38) * to_linear(vec3(lights)).r * 1.6 * night * u_night_on;
+    col += albedo * (0.025 * night);
+    col += vec3(1.0, 0.72, 0.38) * (texel.a * texel.a * 1.6 * night * u_night_on);
 
-    // Atmospheric haze towards the lit limb.
-    float rim = pow(1.0 - mu_v, 4.0);
+    // Atmospheric haze towards the lit limb: (1 - mu_v)^4.
+    float m = 1.0 - v_light.y;
+    m *= m;
     float lit = smoothstep(-0.15, 0.35, mu_s);
     vec3 haze = vec3(0.30, 0.55, 1.0);
-    col = mix(col, haze * (0.25 + 0.75 * lit), u_atmo_on * lit * (0.03 + 0.55 * rim));
+    col = mix(col, haze * (0.25 + 0.75 * lit), u_atmo_on * lit * (0.03 + 0.55 * m * m));
 
-    OUT_COLOR = vec4(pow(clamp(col, 0.0, 1.0), vec3(1.0 / 2.2)), 1.0);
+    OUT_COLOR = vec4(sqrt(clamp(col, 0.0, 1.0)), 1.0);
 }
 """
 
+# The shell is drawn at the far plane, its back faces culled: where the Earth's disc
+# already wrote depth, its fragments fail the depth test before shading, so only the ring
+# beyond the limb is shaded (the haze over the disc itself comes from the Earth's own
+# shader). The shader has no discard, which would put the depth test after the shading on
+# a software rasteriser. (From inside the shell, below its top, no glow is drawn.)
 _ATMO_VS = """
 uniform mat4 u_mvp;
 attribute vec3 a_pos;
 varying vec3 v_pos;
 void main() {
     v_pos = a_pos;
-    gl_Position = u_mvp * vec4(a_pos, 1.0);
+    vec4 p = u_mvp * vec4(a_pos, 1.0);
+    gl_Position = vec4(p.xy, p.w, p.w);
 }
 """
 
@@ -229,7 +342,6 @@ void main() {
     vec3 p = v_pos * stretch;
     vec3 e = u_eye * stretch;
     vec3 d = normalize(p - e);
-    if (dot(d, p) > 0.0) discard;              // only the near side of the shell
     vec3 c = e + d * max(-dot(e, d), 0.0);     // closest approach of the sight line
     float b = length(c);
     float height = b - u_radius;
@@ -261,8 +373,10 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
     def __init__(self, n_lat: int = 128, n_lon: int = 256, parentItem=None):
         super().__init__()
         self._pos, self._nrm, self._uv, self._idx = ellipsoid_mesh(n_lat, n_lon)
-        shell = ellipsoid_mesh(n_lat // 2, n_lon // 2, height_km=ATMOSPHERE_TOP_KM)
+        # a soft glow: a quarter-resolution shell is smooth enough and cheaper to rasterise
+        shell = ellipsoid_mesh(n_lat // 4, n_lon // 4, height_km=ATMOSPHERE_TOP_KM)
         self._shell_pos, self._shell_idx = shell[0], shell[3]
+        self._coarse_idx = coarse_indices(n_lat, n_lon)
         self._model = model_matrix(np.eye(3), np.zeros(3))
         self._sun_world = np.array([1.0, 0.0, 0.0])
         self._night_on = True
@@ -310,6 +424,20 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
         g = {"group": group}
         g["earth_prog"] = compile_program(_EARTH_VS, _EARTH_FS, ["a_pos", "a_normal", "a_uv"])
         g["atmo_prog"] = compile_program(_ATMO_VS, _ATMO_FS, ["a_pos"])
+        # uniform locations, looked up once; constant uniforms are set once (a program
+        # keeps its uniforms' values)
+        g["earth_u"] = _uniform_locations(g["earth_prog"], (
+            "u_mvp", "u_sun", "u_eye", "u_night_on", "u_atmo_on", "u_day"))
+        g["atmo_u"] = _uniform_locations(g["atmo_prog"], (
+            "u_mvp", "u_sun", "u_eye", "u_radius", "u_flat", "u_scale_h"))
+        GL.glUseProgram(g["earth_prog"])
+        GL.glUniform1i(g["earth_u"]["u_day"], 0)
+        GL.glUseProgram(g["atmo_prog"])
+        u = g["atmo_u"]
+        GL.glUniform1f(u["u_radius"], R_EARTH_EQ_KM)
+        GL.glUniform1f(u["u_flat"], R_EARTH_EQ_KM / R_EARTH_POLAR_KM)
+        GL.glUniform1f(u["u_scale_h"], ATMOSPHERE_SCALE_HEIGHT_KM)
+        GL.glUseProgram(0)
         vbos = GL.glGenBuffers(4)
         g["vbo"] = dict(zip(("pos", "nrm", "uv", "shell"), vbos))
         for key, arr in (("pos", self._pos), ("nrm", self._nrm), ("uv", self._uv),
@@ -318,14 +446,13 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
             GL.glBufferData(GL.GL_ARRAY_BUFFER, arr.nbytes, arr, GL.GL_STATIC_DRAW)
         GL.glBindBuffer(GL.GL_ARRAY_BUFFER, 0)
         g["ibo"] = []
-        for idx in (self._idx, self._shell_idx):
+        for idx in (self._idx, self._shell_idx, self._coarse_idx):
             ibo = GL.glGenBuffers(1)
             GL.glBindBuffer(GL.GL_ELEMENT_ARRAY_BUFFER, ibo)
             GL.glBufferData(GL.GL_ELEMENT_ARRAY_BUFFER, idx.nbytes, idx, GL.GL_STATIC_DRAW)
             g["ibo"].append((ibo, int(idx.size)))
         GL.glBindBuffer(GL.GL_ELEMENT_ARRAY_BUFFER, 0)
-        g["day"] = _upload_texture(load_texture_array("day"), mipmap=True)
-        g["night"] = _upload_texture(load_texture_array("night"), mipmap=True)
+        g["day"] = _upload_texture(day_night_levels(), mipmap=True)
         self._gl = g
         return g
 
@@ -338,8 +465,8 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
         mvp = gl_matrix(proj @ view)
         rot = self._model[:3, :3]
         sun_itrs = (rot.T @ self._sun_world).astype(np.float32)
-        eye_itrs = (np.linalg.inv(view) @ np.array([0.0, 0.0, 0.0, 1.0]))[:3]
-        eye_itrs = eye_itrs.astype(np.float32)
+        # the model-view matrix is a rotation and a translation: its inverse is (Rᵀ, −Rᵀt)
+        eye_itrs = (-view[:3, :3].T @ view[:3, 3]).astype(np.float32)
 
         # --- the ground: opaque, depth-tested, back faces culled --------------------------
         GL.glEnable(GL.GL_DEPTH_TEST)
@@ -349,62 +476,64 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
         GL.glEnable(GL.GL_CULL_FACE)
         GL.glCullFace(GL.GL_BACK)
         GL.glFrontFace(GL.GL_CCW)
-        prog = g["earth_prog"]
+        prog, u = g["earth_prog"], g["earth_u"]
         GL.glUseProgram(prog)
         try:
-            GL.glUniformMatrix4fv(GL.glGetUniformLocation(prog, "u_mvp"), 1, False, mvp)
-            GL.glUniform3fv(GL.glGetUniformLocation(prog, "u_sun"), 1, sun_itrs)
-            GL.glUniform3fv(GL.glGetUniformLocation(prog, "u_eye"), 1, eye_itrs)
-            GL.glUniform1f(GL.glGetUniformLocation(prog, "u_night_on"), float(self._night_on))
-            GL.glUniform1f(GL.glGetUniformLocation(prog, "u_atmo_on"), float(self._atmo_on))
-            GL.glUniform1i(GL.glGetUniformLocation(prog, "u_day"), 0)
-            GL.glUniform1i(GL.glGetUniformLocation(prog, "u_night"), 1)
-            GL.glActiveTexture(GL.GL_TEXTURE1)
-            GL.glBindTexture(GL.GL_TEXTURE_2D, g["night"])
+            GL.glUniformMatrix4fv(u["u_mvp"], 1, False, mvp)
+            GL.glUniform3fv(u["u_sun"], 1, sun_itrs)
+            GL.glUniform3fv(u["u_eye"], 1, eye_itrs)
+            GL.glUniform1f(u["u_night_on"], float(self._night_on))
+            GL.glUniform1f(u["u_atmo_on"], float(self._atmo_on))
             GL.glActiveTexture(GL.GL_TEXTURE0)
             GL.glBindTexture(GL.GL_TEXTURE_2D, g["day"])
-            locs = []
             for loc, (key, n) in enumerate((("pos", 3), ("nrm", 3), ("uv", 2))):
                 GL.glBindBuffer(GL.GL_ARRAY_BUFFER, g["vbo"][key])
-                GL.glVertexAttribPointer(loc, n, GL.GL_FLOAT, False, 0, ctypes.c_void_p(0))
+                GL.glVertexAttribPointer(loc, n, GL.GL_FLOAT, False, 0, _NULL)
                 GL.glEnableVertexAttribArray(loc)
-                locs.append(loc)
-            _draw_indexed(*g["ibo"][0])
-            for loc in locs:
+            far = float(np.linalg.norm(eye_itrs)) - R_EARTH_EQ_KM > LOD_EYE_HEIGHT_KM
+            _draw_indexed(*g["ibo"][2 if far else 0])
+            for loc in (1, 2):
                 GL.glDisableVertexAttribArray(loc)
-            GL.glActiveTexture(GL.GL_TEXTURE1)
-            GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
-            GL.glActiveTexture(GL.GL_TEXTURE0)
             GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
 
             # --- the atmosphere: additive, depth-tested, no depth writes ------------------
             if self._atmo_on:
-                prog = g["atmo_prog"]
+                prog, u = g["atmo_prog"], g["atmo_u"]
                 GL.glUseProgram(prog)
-                GL.glDisable(GL.GL_CULL_FACE)
                 GL.glDepthMask(GL.GL_FALSE)
+                GL.glDepthFunc(GL.GL_LEQUAL)
                 GL.glEnable(GL.GL_BLEND)
                 GL.glBlendFunc(GL.GL_ONE, GL.GL_ONE)
-                GL.glUniformMatrix4fv(GL.glGetUniformLocation(prog, "u_mvp"), 1, False, mvp)
-                GL.glUniform3fv(GL.glGetUniformLocation(prog, "u_sun"), 1, sun_itrs)
-                GL.glUniform3fv(GL.glGetUniformLocation(prog, "u_eye"), 1, eye_itrs)
-                GL.glUniform1f(GL.glGetUniformLocation(prog, "u_radius"), R_EARTH_EQ_KM)
-                GL.glUniform1f(GL.glGetUniformLocation(prog, "u_flat"),
-                               R_EARTH_EQ_KM / R_EARTH_POLAR_KM)
-                GL.glUniform1f(GL.glGetUniformLocation(prog, "u_scale_h"),
-                               ATMOSPHERE_SCALE_HEIGHT_KM)
+                GL.glUniformMatrix4fv(u["u_mvp"], 1, False, mvp)
+                GL.glUniform3fv(u["u_sun"], 1, sun_itrs)
+                GL.glUniform3fv(u["u_eye"], 1, eye_itrs)
                 GL.glBindBuffer(GL.GL_ARRAY_BUFFER, g["vbo"]["shell"])
-                GL.glVertexAttribPointer(0, 3, GL.GL_FLOAT, False, 0, ctypes.c_void_p(0))
-                GL.glEnableVertexAttribArray(0)
+                GL.glVertexAttribPointer(0, 3, GL.GL_FLOAT, False, 0, _NULL)
                 _draw_indexed(*g["ibo"][1])
-                GL.glDisableVertexAttribArray(0)
+            GL.glDisableVertexAttribArray(0)
         finally:
             GL.glBindBuffer(GL.GL_ARRAY_BUFFER, 0)
             GL.glUseProgram(0)
             GL.glDisable(GL.GL_CULL_FACE)
             GL.glDepthMask(GL.GL_TRUE)
+            GL.glDepthFunc(GL.GL_LESS)
             GL.glDisable(GL.GL_BLEND)
             GL.glBlendFunc(GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA)
+
+
+_NULL = ctypes.c_void_p(0)
+
+
+def _uniform_locations(prog: int, names) -> dict:
+    """Locations of a linked program's uniforms by name."""
+    return {name: int(GL.glGetUniformLocation(prog, name)) for name in names}
+
+
+def software_renderer() -> bool:
+    """True when the current context rasterises on the CPU (Mesa llvmpipe/softpipe/swrast)."""
+    name = GL.glGetString(GL.GL_RENDERER) or b""
+    name = name.decode("ascii", "replace").lower() if isinstance(name, bytes) else str(name)
+    return any(k in name for k in ("llvmpipe", "softpipe", "swrast", "swiftshader"))
 
 
 def _draw_indexed(ibo, count: int) -> None:
@@ -414,38 +543,49 @@ def _draw_indexed(ibo, count: int) -> None:
     GL.glBindBuffer(GL.GL_ELEMENT_ARRAY_BUFFER, 0)
 
 
-def _upload_texture(pixels: np.ndarray, mipmap: bool) -> int:
-    """A 2D texture from (H, W, C) uint8 pixels, top row at t = 0; trilinear mipmaps and
-    the driver's best anisotropic filtering when ``mipmap``. Shrunk (by whole halvings)
-    when larger than GL_MAX_TEXTURE_SIZE."""
+def _upload_texture(levels, mipmap: bool) -> int:
+    """A 2D texture from (H, W, C) uint8 pixels (C = 1, 3 or 4), top row at t = 0.
+
+    ``levels`` is one array, or a sequence of the top mipmap levels (each half the size of
+    the one before); with ``mipmap`` the GL makes the levels below the last one given and
+    filters trilinearly, anisotropically where that is free (on a GPU). Levels larger than
+    GL_MAX_TEXTURE_SIZE are dropped, or halved when it is the last."""
+    levels = [levels] if isinstance(levels, np.ndarray) else list(levels)
     max_size = int(GL.glGetIntegerv(GL.GL_MAX_TEXTURE_SIZE))
-    while pixels.shape[1] > max_size or pixels.shape[0] > max_size:
-        h2, w2 = pixels.shape[0] // 2 * 2, pixels.shape[1] // 2 * 2
-        p = pixels[:h2, :w2].astype(np.uint16)
-        pixels = ((p[0::2, 0::2] + p[1::2, 0::2] + p[0::2, 1::2] + p[1::2, 1::2] + 2) // 4
-                  ).astype(np.uint8)
-    h, w, ch = pixels.shape
+    while max(levels[0].shape[:2]) > max_size:
+        levels = levels[1:] if len(levels) > 1 else [halve(levels[0])]
+    if not mipmap:
+        levels = levels[:1]
+    ch = levels[0].shape[2]
     ctx = QtGui.QOpenGLContext.currentContext()
     legacy = ctx.format().version() < (3, 0) and not ctx.isOpenGLES()
     one = GL.GL_LUMINANCE if legacy else GL.GL_RED  # single channel, read as .r
-    fmt = GL.GL_RGB if ch == 3 else one
-    internal = GL.GL_RGB8 if ch == 3 else (GL.GL_LUMINANCE8 if legacy else GL.GL_R8)
+    fmt = {3: GL.GL_RGB, 4: GL.GL_RGBA}.get(ch, one)
+    internal = {3: GL.GL_RGB8, 4: GL.GL_RGBA8}.get(
+        ch, GL.GL_LUMINANCE8 if legacy else GL.GL_R8)
     tex = GL.glGenTextures(1)
     GL.glActiveTexture(GL.GL_TEXTURE0)
     GL.glBindTexture(GL.GL_TEXTURE_2D, tex)
     GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 1)
-    GL.glTexImage2D(GL.GL_TEXTURE_2D, 0, internal, w, h, 0, fmt, GL.GL_UNSIGNED_BYTE,
-                    np.ascontiguousarray(pixels))
+    for level, pixels in enumerate(levels):
+        h, w = pixels.shape[:2]
+        GL.glTexImage2D(GL.GL_TEXTURE_2D, level, internal, w, h, 0, fmt, GL.GL_UNSIGNED_BYTE,
+                        np.ascontiguousarray(pixels))
     GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 4)
     GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_WRAP_S, GL.GL_REPEAT)
     GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_WRAP_T, GL.GL_CLAMP_TO_EDGE)
     GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_MAG_FILTER, GL.GL_LINEAR)
     if mipmap:
+        # the GL makes the levels below the last one given from it
+        GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_BASE_LEVEL, len(levels) - 1)
         GL.glGenerateMipmap(GL.GL_TEXTURE_2D)
+        GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_BASE_LEVEL, 0)
         GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_MIN_FILTER,
                            GL.GL_LINEAR_MIPMAP_LINEAR)
-        if ctx.hasExtension(b"GL_EXT_texture_filter_anisotropic") or \
-                ctx.hasExtension(b"GL_ARB_texture_filter_anisotropic"):
+        if not software_renderer() and (
+                ctx.hasExtension(b"GL_EXT_texture_filter_anisotropic")
+                or ctx.hasExtension(b"GL_ARB_texture_filter_anisotropic")):
+            # free on a GPU; on a software rasteriser 16 taps a texel halve the frame rate
             max_aniso = float(GL.glGetFloatv(0x84FF))  # GL_MAX_TEXTURE_MAX_ANISOTROPY
             GL.glTexParameterf(GL.GL_TEXTURE_2D, 0x84FE, min(max_aniso, 16.0))
     else:

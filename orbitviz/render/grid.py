@@ -44,7 +44,7 @@ class GridItem(gl.GLLinePlotItem):
 
     def __init__(self):
         pos, col = grid_segments()
-        super().__init__(pos=pos, color=col, width=1.0, antialias=True, mode="lines")
+        super().__init__(pos=pos, color=col, width=1.0, antialias=False, mode="lines")
         self.setGLOptions("translucent")
 
     def set_pose(self, itrs_to_scene, center_scene) -> None:

@@ -877,7 +877,7 @@ class TimeControls(QtWidgets.QWidget):
                                           tip="Slower / more reverse")
         self.faster_action = self._action("Faster", lambda: self._rate_step(+1),
                                           ["+", "="], tip="Faster")
-        self.fit_action = self._action("Show whole mission", self.scrubber.fit, (),
+        self.fit_action = self._action("Show whole mission", self.scrubber.fit, [Qt.Key.Key_Home],
                                        _icon("fit", fg))
         self.goto_action = self._action("Go to time…", self._focus_time_field, ["Ctrl+G"])
 
