@@ -27,7 +27,7 @@ from orbitviz.core.elements import NoStateError
 from orbitviz.core.relative import (curvilinear_at, lvlh_relative, range_and_closing_speed,
                                     rendezvous_profile)
 from orbitviz.core.timeaxis import format_met
-from orbitviz.core.viewstate import FRAMES, LAYERS
+from orbitviz.core.viewstate import FRAMES, LAYERS, ORBIT_S
 
 # --- look --------------------------------------------------------------------------------
 
@@ -210,9 +210,25 @@ class LayersPanel(QtWidgets.QWidget):
             fv.addWidget(radio)
             self._radios[name] = radio
 
+        span = QtWidgets.QGroupBox("Tracks")
+        sv = QtWidgets.QFormLayout(span)
+        self._spans: dict[str, QtWidgets.QDoubleSpinBox] = {}
+        for key, label in (("track_behind_s", "Behind"), ("track_ahead_s", "Ahead")):
+            spin = QtWidgets.QDoubleSpinBox()
+            spin.setObjectName(f"span:{key}")
+            spin.setRange(0.0, 20.0)
+            spin.setSingleStep(0.25)
+            spin.setDecimals(2)
+            spin.setSuffix(" orbits")
+            spin.setToolTip("How much of each track to draw, in ISS orbits (92.7 min)")
+            spin.valueChanged.connect(lambda v, k=key: self._set_span(k, v))
+            sv.addRow(label, spin)
+            self._spans[key] = spin
+
         outer = QtWidgets.QVBoxLayout(self)
         outer.addWidget(layers)
         outer.addWidget(frame)
+        outer.addWidget(span)
         outer.addStretch(1)
         self.sync_from_state()
 
@@ -232,6 +248,17 @@ class LayersPanel(QtWidgets.QWidget):
             radio.blockSignals(True)
             radio.setChecked(self.view_state.frame == name)
             radio.blockSignals(False)
+        for key, spin in self._spans.items():
+            spin.blockSignals(True)
+            spin.setValue(getattr(self.view_state, key) / ORBIT_S)
+            spin.blockSignals(False)
+
+    def span_spin(self, key: str) -> QtWidgets.QDoubleSpinBox:
+        return self._spans[key]
+
+    def _set_span(self, key: str, orbits: float) -> None:
+        setattr(self.view_state, key, float(orbits) * ORBIT_S)
+        self.changed.emit()
 
     def _set_layer(self, layer: str, on: bool) -> None:
         self.view_state.layers[layer] = bool(on)

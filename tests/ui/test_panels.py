@@ -311,3 +311,17 @@ def test_layers_panel_follows_state_set_elsewhere(qtbot):
     assert not panel.checkbox("atmosphere").isChecked()
     assert panel.radio("inertial").isChecked()
     assert vs.frame == "inertial" and vs.layers["atmosphere"] is False
+
+
+def test_track_span_is_set_in_orbits(qtbot):
+    from orbitviz.core.viewstate import ORBIT_S, ViewState
+    from orbitviz.ui.panels import LayersPanel
+
+    state = ViewState()
+    panel = LayersPanel(state)
+    qtbot.addWidget(panel)
+    assert panel.span_spin("track_behind_s").value() == pytest.approx(1.0)
+    with qtbot.waitSignal(panel.changed):
+        panel.span_spin("track_ahead_s").setValue(2.5)
+    assert state.track_ahead_s == pytest.approx(2.5 * ORBIT_S)
+    assert state.track_behind_s == pytest.approx(ORBIT_S)
