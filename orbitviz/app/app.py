@@ -176,7 +176,7 @@ class OrbitvizApp(QtCore.QObject):
     def _on_model(self, model) -> None:
         from orbitviz.core.clock import SimulationClock
         from orbitviz.core.viewstate import ViewState
-        from orbitviz.render.scene import PRESETS, SceneController, create_items
+        from orbitviz.render.scene import SceneController, create_items, preset_for
         from orbitviz.ui.panels import LayersPanel, ReadoutsPanel, RendezvousPanel
         from orbitviz.ui.timeline import TimeControls
         from orbitviz.ui.viewport import Viewport
@@ -207,9 +207,12 @@ class OrbitvizApp(QtCore.QObject):
         self.layers.changed.connect(self._on_layers)
         self.window.preset_requested.connect(self.apply_preset)
         self.window.frame_requested.connect(self.set_frame)
+        self.window.export_image_requested.connect(self.export_image)
+        self.window.export_clip_requested.connect(self.export_clip)
+        self.window.copy_requested.connect(self.copy_view)
 
         self.select(state.selected if state.selected in model.objects else "soyuz-ms-19")
-        self.apply_preset(state.camera if state.camera in PRESETS else "earth")
+        self.apply_preset(state.camera if preset_for(state.camera, model) else "earth")
         cam = _json(s.value("view/camera"))
         if cam and s.value("view/camera_preset") == state.camera:
             try:
@@ -250,6 +253,130 @@ class OrbitvizApp(QtCore.QObject):
     def _on_layers(self) -> None:
         self.window.check_frame(self.state.frame)
         self.scene.update()
+
+    # -- exports -------------------------------------------------------------------------------
+    def exporter(self):
+        """The export engine (a hidden GL view of its own), made on first use."""
+        if getattr(self, "_exporter", None) is None:
+            from orbitviz.app.export import Exporter
+
+            self._exporter = Exporter(self.model)
+        return self._exporter
+
+    def export_spec(self, width: int, height: int, caption: str = "none",
+                    transparent: bool = False, credit: bool = True,
+                    hide_overlays: bool = False):
+        """What is on screen now, at another size: same camera, frame and layers; lines,
+        markers and labels scaled with the output so it looks as it does on screen."""
+        import copy
+
+        from orbitviz.app.export import ExportSpec
+
+        state = copy.deepcopy(self.state)
+        if hide_overlays:
+            for layer in ("labels", "events"):
+                state.layers[layer] = False
+        scale = height / max(self.viewport.height(), 1)
+        return ExportSpec(size=(int(width), int(height)), view=state.camera, frame=state.frame,
+                          caption=caption, transparent=transparent, credit=credit,
+                          view_state=state, camera=self.viewport.camera(), pixel_scale=scale)
+
+    def _view_aspect(self) -> float:
+        return self.viewport.width() / max(self.viewport.height(), 1)
+
+    def export_image(self) -> None:
+        from orbitviz.app.export import ExportError
+        from orbitviz.ui.export_dialogs import ExportImageDialog
+
+        dlg = ExportImageDialog(self.settings, self._view_aspect(), self.model.scenario.title,
+                                self.window)
+        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        c = dlg.choice()
+        caption = "none"
+        if c.caption:
+            caption = "auto" if c.caption_text.strip() == self.model.scenario.title else \
+                c.caption_text.strip() or "auto"
+        spec = self.export_spec(c.width, c.height, caption, c.transparent, c.credit,
+                                c.hide_overlays)
+        QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
+        try:
+            path = self.exporter().save(c.path, self.clock.met_s, spec, force=True)
+        except ExportError as exc:
+            QtWidgets.QApplication.restoreOverrideCursor()
+            QtWidgets.QMessageBox.warning(self.window, "Export image", str(exc))
+            return
+        QtWidgets.QApplication.restoreOverrideCursor()
+        self.window.statusBar().showMessage(f"Exported {path}", 8000)
+
+    def copy_view(self) -> None:
+        """The view as it is on screen (physical pixels) to the clipboard."""
+        from orbitviz.app.export import ExportError
+
+        ratio = self.viewport.devicePixelRatioF()
+        w = int(round(self.viewport.width() * ratio))
+        h = int(round(self.viewport.height() * ratio))
+        try:
+            image = self.exporter().render(self.clock.met_s, self.export_spec(w, h, credit=False))
+        except ExportError as exc:
+            QtWidgets.QMessageBox.warning(self.window, "Copy view", str(exc))
+            return
+        QtGui.QGuiApplication.clipboard().setImage(image)
+        self.window.statusBar().showMessage(f"Copied the view ({w} × {h}) to the clipboard",
+                                            5000)
+
+    def export_clip(self) -> None:
+        import time
+
+        from orbitviz.app.clip import ClipCancelled, export_clip
+        from orbitviz.app.export import ExportError
+        from orbitviz.core.timeaxis import parse_time
+        from orbitviz.ui.export_dialogs import ExportClipDialog
+
+        ax = self.model.axis
+        obj = self.model.objects[self.state.selected]
+        met = self.clock.met_s
+        starts = [t for t, _ in obj.phases] + [obj.end_s]
+        i = max(k for k, t in enumerate(starts[:-1]) if t <= met) if met >= starts[0] else 0
+        span = (max(starts[i], self.model.window[0]), min(starts[i + 1], self.model.window[1]))
+        dlg = ExportClipDialog(self.settings, self._view_aspect(),
+                               (ax.iso_utc(span[0]), ax.iso_utc(span[1])), ax.iso_utc(met),
+                               self.window)
+        events = self.model.scenario.event_times()
+        dlg.parse = lambda text: parse_time(text, ax, events)
+        dlg._update_estimate()
+        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        c = dlg.choice()
+        spec = self.export_spec(c.width, c.height, "auto" if c.caption else "none",
+                                credit=c.credit)
+        t0, t1 = dlg.parse(c.t0_text), dlg.parse(c.t1_text)
+        progress = QtWidgets.QProgressDialog("Rendering the clip…", "Cancel", 0, 100,
+                                             self.window)
+        progress.setWindowTitle("Export clip")
+        progress.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        started = time.monotonic()
+
+        def on_progress(done, total):
+            progress.setMaximum(total)
+            progress.setValue(done)
+            if done:
+                left = (time.monotonic() - started) / done * (total - done)
+                progress.setLabelText(f"Frame {done} of {total}, about {left:.0f} s left")
+            QtWidgets.QApplication.processEvents()
+
+        try:
+            out = export_clip(self.exporter(), t0, t1, c.path, spec, fps=c.fps, rate=c.rate,
+                              progress=on_progress, cancelled=progress.wasCanceled)
+        except ClipCancelled:
+            self.window.statusBar().showMessage("Clip cancelled: nothing was written", 6000)
+        except ExportError as exc:
+            QtWidgets.QMessageBox.warning(self.window, "Export clip", str(exc))
+        else:
+            self.window.statusBar().showMessage(f"Exported {out}", 8000)
+        finally:
+            progress.close()
 
     def save_settings(self) -> None:
         s = self.settings

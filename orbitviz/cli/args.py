@@ -40,7 +40,106 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = st.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print JSON")
     fmt.add_argument("--csv", action="store_true", help="print CSV (series only)")
+
+    ex = sub.add_parser(
+        "export", help="save a picture, one per event, or a clip of the 3D scene",
+        epilog=EXPORT_HELP + " " + TIME_HELP)
+    what = ex.add_argument_group("what to export (one of)")
+    what.add_argument("--at", metavar="TIME", help="one picture at TIME (.png or .jpg)")
+    what.add_argument("--events", action="store_true",
+                      help="one captioned picture per mission event, plus index.html, in DIR")
+    what.add_argument("--from", dest="from_", metavar="TIME", help="start of a clip")
+    what.add_argument("--to", metavar="TIME", help="end of a clip")
+    ex.add_argument("--out", metavar="FILE|DIR", help="FILE.png, FILE.jpg, FILE.mp4 or DIR/")
+    ex.add_argument("--size", metavar="WxH", type=_size, default=(1920, 1080),
+                    help="picture size in pixels (default 1920x1080, at most 16384 a side)")
+    ex.add_argument("--view", metavar="VIEW", type=_view,
+                    help="earth (default), baikonur, rendezvous or follow:<object id>")
+    ex.add_argument("--frame", choices=FRAMES, default="earth-fixed",
+                    help="earth-fixed (default) or inertial")
+    ex.add_argument("--caption", metavar="auto|none|TEXT", default="auto",
+                    help="auto (title, UTC, T+, current event; default), none, or a text")
+    ex.add_argument("--no-credit", dest="credit", action="store_false",
+                    help="leave out the credit line (imagery, modelled positions)")
+    ex.add_argument("--transparent", action="store_true",
+                    help="transparent background, no stars (PNG only)")
+    ex.add_argument("--tile", metavar="PX", type=_tile,
+                    help="largest render pass in pixels (default: the GL limit)")
+    ex.add_argument("--force", action="store_true", help="overwrite existing files")
+    ex.add_argument("--fps", metavar="N", type=_fps, default=30,
+                    help="clip frames per second of video (default 30)")
+    ex.add_argument("--rate", metavar="X", type=_rate, default=60.0,
+                    help="clip speed: mission seconds per video second (default 60)")
     return p
+
+
+EXPORT_HELP = ("Forms: export --at TIME --out FILE.png|.jpg; export --events --out DIR; "
+               "export --from TIME --to TIME --out FILE.mp4|DIR/.")
+FRAMES = ("earth-fixed", "inertial")
+MAX_SIZE_PX = 16384
+IMAGE_EXTS = (".png", ".jpg", ".jpeg")
+
+
+def _size(text: str) -> tuple[int, int]:
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        w, h = (int(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"size must be WIDTHxHEIGHT in pixels (1920x1080), not '{text}'")
+    if not (1 <= w <= MAX_SIZE_PX and 1 <= h <= MAX_SIZE_PX):
+        raise argparse.ArgumentTypeError(
+            f"size {w}x{h}: width and height must be between 1 and {MAX_SIZE_PX} px")
+    return w, h
+
+
+def _view(text: str) -> str:
+    if text in ("earth", "baikonur", "rendezvous") or (
+            text.startswith("follow:") and len(text) > len("follow:")):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"unknown view '{text}': use earth, baikonur, rendezvous or follow:<object id>")
+
+
+def _int_in(text: str, what: str, lo: int, hi: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{what} must be a whole number, not '{text}'")
+    if not lo <= value <= hi:
+        raise argparse.ArgumentTypeError(f"{what} must be between {lo} and {hi}, not {value}")
+    return value
+
+
+def _tile(text: str) -> int:
+    return _int_in(text, "tile", 256, MAX_SIZE_PX)
+
+
+def _fps(text: str) -> int:
+    return _int_in(text, "fps", 1, 240)
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"rate must be a number (mission s per s), not '{text}'")
+    if not (0 < value < 1e7):
+        raise argparse.ArgumentTypeError(f"rate must be above 0 mission s per s, not '{text}'")
+    return value
+
+
+def export_kind(ns) -> str:
+    """``still``, ``events`` or ``clip``, and for a clip whether it is ``mp4`` or a PNG
+    sequence (``clip-dir``); the output form follows ``--out``'s extension."""
+    if ns.events:
+        return "events"
+    if ns.at is not None:
+        return "still"
+    out = ns.out or ""
+    return "clip" if out.lower().endswith(".mp4") else "clip-dir"
 
 
 def _positive_seconds(text: str) -> float:
@@ -66,4 +165,42 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             raise UsageError("a series needs all of --from TIME --to TIME --step SECONDS")
         if ns.csv and not series:
             raise UsageError("--csv is for a series (--from/--to/--step); use --json or a table")
+    if ns.command == "export":
+        _check_export(ns)
     return ns
+
+
+def _check_export(ns) -> None:
+    clip = ns.from_ is not None or ns.to is not None
+    forms = sum([ns.at is not None, bool(ns.events), clip])
+    if forms != 1:
+        raise UsageError("export takes one of --at TIME, --events, or --from TIME --to TIME")
+    if clip and None in (ns.from_, ns.to):
+        raise UsageError("a clip needs both --from TIME and --to TIME")
+    if not ns.out:
+        raise UsageError("export needs --out FILE (or --out DIR for --events and sequences)")
+    out = ns.out
+    ext = _ext(out)
+    if ns.at is not None:
+        if ext not in IMAGE_EXTS:
+            raise UsageError(f"unknown extension '{ext or out}' for a picture: use .png or .jpg")
+        if ns.transparent and ext in (".jpg", ".jpeg"):
+            raise UsageError("--transparent needs PNG: JPEG has no alpha channel")
+    elif ns.events:
+        if ext in IMAGE_EXTS + (".mp4", ".html"):
+            raise UsageError(f"--events writes a folder of pictures: give --out DIR, not {out}")
+    else:
+        if ext and ext != ".mp4" and not out.endswith(("/", "\\")):
+            raise UsageError(f"unknown extension '{ext}' for a clip: use FILE.mp4, or DIR/ "
+                             "for a PNG sequence")
+        if ns.transparent and ext == ".mp4":
+            raise UsageError("--transparent needs a PNG sequence (--out DIR/): MP4 has no alpha")
+    if not clip and (ns.fps != 30 or ns.rate != 60.0):
+        raise UsageError("--fps and --rate are for clips (--from/--to)")
+
+
+def _ext(path: str) -> str:
+    name = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    if path.endswith(("/", "\\")) or "." not in name.strip("."):
+        return ""
+    return "." + name.rsplit(".", 1)[-1].lower()

@@ -1,4 +1,4 @@
-"""Headless commands: ``events``, ``state``, and opening the app."""
+"""Headless commands: ``events``, ``state``, ``export``, and opening the app."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import os
 import sys
 
 import numpy as np
@@ -148,6 +149,275 @@ def state(ns) -> int:
     else:
         _out("\n".join(_table(snap, model.axis) for snap in snaps))
     return 0
+
+
+# -- export -----------------------------------------------------------------------------
+def export(ns) -> int:
+    """``orbitviz export``: a still, one still per event with a contact sheet, or a clip.
+
+    Everything that can be checked without a display is checked first (times, view,
+    output paths); then a private Xvfb is started if there is no display, and the GL
+    work runs in this process. Files are written atomically."""
+    from orbitviz.app import export as ex
+    from orbitviz.cli.args import export_kind
+
+    model = _model()
+    kind = export_kind(ns)
+    try:
+        spec = ex.ExportSpec(size=tuple(ns.size), view=ex.check_view(ns.view or "earth", model),
+                             frame=ns.frame, caption=ns.caption, transparent=ns.transparent,
+                             credit=ns.credit, tile=ns.tile)
+        if kind == "still":
+            met = ex.check_time(model, _parse(ns.at, model))
+            ex.check_spec(spec, model, ns.out)
+            ex.check_output(ns.out, ns.force)
+            job = lambda exporter: _export_still(exporter, ns, spec, met)  # noqa: E731
+        elif kind == "events":
+            plan = _events_plan(model, ns, ex)
+            job = lambda exporter: _export_events(exporter, ns, spec, plan)  # noqa: E731
+        else:
+            t0 = ex.check_time(model, _parse(ns.from_, model))
+            t1 = ex.check_time(model, _parse(ns.to, model))
+            if t1 <= t0:
+                raise CommandError("--to must be after --from")
+            _check_clip_output(ns, kind, ex)
+            clip = _clip_module()
+            job = lambda exporter: _export_clip(exporter, clip, ns, spec, t0, t1)  # noqa: E731
+    except ex.ExportError as exc:
+        raise CommandError(str(exc)) from None
+    return _with_gl(model, job)
+
+
+def _export_still(exporter, ns, spec, met) -> int:
+    path = exporter.save(ns.out, met, spec, force=ns.force)
+    _out(f"{path}\n")
+    return 0
+
+
+def _events_plan(model, ns, ex) -> list:
+    """[(event, path, view)] for every event in the display window; checks the folder."""
+    from pathlib import Path
+
+    out = Path(ns.out)
+    if out.exists() and not out.is_dir():
+        raise CommandError(f"--events needs a folder, and {out} is a file")
+    if not out.exists():
+        parent = out.parent if str(out.parent) else Path(".")
+        if not parent.is_dir():
+            raise CommandError(f"cannot make the folder {out}: {parent} does not exist")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise CommandError(f"cannot make the folder {out}: {parent} is not writable")
+    elif not os.access(out, os.W_OK | os.X_OK):
+        raise CommandError(f"cannot write in {out}: the folder is not writable")
+    t0, t1 = model.window
+    plan = []
+    for e in model.events():
+        if not t0 <= e.met_s <= t1:
+            continue
+        view = ns.view or ex.event_view(model, e)
+        plan.append((e, out / f"{ex.met_file_stem(e.met_s)}_{e.id}.png", view))
+    if not ns.force:
+        for path in [p for _, p, _ in plan] + [out / "index.html"]:
+            if path.exists():
+                raise CommandError(f"{path} exists: use --force to overwrite it")
+    return plan
+
+
+def _export_events(exporter, ns, spec, plan) -> int:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from orbitviz.app.export import write_atomic
+
+    out = Path(ns.out)
+    try:
+        out.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise CommandError(f"cannot make the folder {out}: {exc.strerror or exc}") from None
+    n = len(plan)
+    for i, (e, path, view) in enumerate(plan, 1):
+        exporter.save(path, e.met_s, replace(spec, view=view), force=True)
+        sys.stderr.write(f"[{i:>{len(str(n))}}/{n}] {path.name}\n")
+        sys.stderr.flush()
+    html = contact_sheet(exporter.model, plan, spec.size)
+    index = write_atomic(out / "index.html",
+                         lambda tmp: open(tmp, "w", encoding="utf-8").write(html))
+    _out(f"{index}\n")
+    return 0
+
+
+def contact_sheet(model, plan, size) -> str:
+    """``index.html``: every event's picture with its T+, UTC, name, basis and description."""
+    from html import escape
+
+    from orbitviz.core.timeaxis import format_met
+
+    sc = model.scenario
+    cards = []
+    for e, path, view in plan:
+        basis = "" if e.basis == "measured" else '<span class="tag">modelled</span>'
+        desc = f"<p>{escape(e.description)}</p>" if e.description else ""
+        src = f'<p class="src">Source: {escape(e.source)}</p>' if e.source else ""
+        cards.append(
+            f'<figure id="{escape(e.id)}"><a href="{escape(path.name)}">'
+            f'<img src="{escape(path.name)}" alt="{escape(e.name)}" loading="lazy" '
+            f'width="{size[0]}" height="{size[1]}"></a>'
+            f'<figcaption><div class="when"><b>{escape(format_met(e.met_s))}</b> '
+            f'{escape(model.axis.iso_utc(e.met_s, 0))}</div>'
+            f'<h2>{escape(e.name)} {basis}</h2>{desc}{src}'
+            f'<p class="src">View: {escape(view)} · <a href="{escape(path.name)}">'
+            f'{escape(path.name)}</a></p></figcaption></figure>')
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(sc.title)}: mission events</title>
+<style>
+body {{ background: #12141a; color: #e2e6ee; font-family: "DejaVu Sans", system-ui, sans-serif;
+        margin: 2rem; }}
+h1 {{ font-size: 1.8rem; margin: 0 0 .3rem; }}
+.summary {{ color: #aab2c0; max-width: 70rem; }}
+.grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr));
+         gap: 1.4rem; margin-top: 1.5rem; }}
+figure {{ margin: 0; background: #1c1f27; border-radius: 8px; overflow: hidden; }}
+img {{ display: block; width: 100%; height: auto; }}
+figcaption {{ padding: .7rem .9rem .9rem; }}
+.when {{ color: #ffb45a; font-variant-numeric: tabular-nums; }}
+h2 {{ font-size: 1.1rem; margin: .3rem 0; }}
+p {{ margin: .3rem 0; font-size: .9rem; }}
+.src {{ color: #8d96a6; font-size: .8rem; }}
+.tag {{ font-size: .75rem; font-weight: normal; color: #12141a; background: #c9ced8;
+        border-radius: 3px; padding: 0 .3rem; vertical-align: middle; }}
+a {{ color: #9cc8ff; }}
+</style></head><body>
+<h1>{escape(sc.title)}: {len(plan)} mission events</h1>
+<p class="summary">{escape(sc.summary)}</p>
+<p class="summary">Times in UTC and T+ from lift-off. Events marked <span class="tag">modelled</span>
+come from a nominal profile or orbitviz's own model, not a measurement for this flight.</p>
+<div class="grid">
+{chr(10).join(cards)}
+</div></body></html>
+"""
+
+
+def _check_clip_output(ns, kind, ex) -> None:
+    from pathlib import Path
+
+    out = Path(ns.out)
+    if kind == "clip":
+        ex.check_output(out, ns.force)
+        return
+    parent = out.parent if str(out.parent) else Path(".")
+    if out.exists() and not out.is_dir():
+        raise CommandError(f"a PNG sequence needs a folder, and {out} is a file")
+    if not parent.is_dir():
+        raise CommandError(f"cannot make the folder {out}: {parent} does not exist")
+    if out.is_dir():
+        # the clip replaces an earlier frame sequence as a whole (with --force); a folder
+        # holding anything else is never written into, so nobody's files are mixed or lost
+        others = [p for p in out.iterdir()
+                  if not (p.name.startswith("frame_") and p.suffix == ".png")]
+        if others:
+            raise CommandError(f"{out} holds other files ({others[0].name}, …): "
+                               "choose an empty or new folder")
+        if any(out.iterdir()) and not ns.force:
+            raise CommandError(f"{out} holds an earlier frame sequence: use --force to "
+                               "replace it")
+    if not os.access(out if out.is_dir() else parent, os.W_OK | os.X_OK):
+        raise CommandError(f"cannot write in {out if out.is_dir() else parent}")
+
+
+def _clip_module():
+    try:
+        from orbitviz.app import clip
+    except ModuleNotFoundError as exc:
+        if exc.name in ("orbitviz.app.clip", None):
+            raise CommandError("clips are not available in this build") from None
+        raise CommandError(f"clips need the Python package '{exc.name}': "
+                           f"pip install {exc.name.replace('_', '-')}") from None
+    return clip
+
+
+def _export_clip(exporter, clip, ns, spec, t0, t1) -> int:
+    import time
+
+    start = time.perf_counter()
+    tty = sys.stderr.isatty()
+    state = {"last": -1}
+
+    def progress(done: int, total: int) -> None:
+        frac = done / total if total else 1.0
+        if not tty and int(frac * 10) == state["last"] and done != total:
+            return
+        state["last"] = int(frac * 10)
+        elapsed = time.perf_counter() - start
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = (total - done) / rate if rate > 0 else 0.0
+        bar = "#" * int(round(30 * frac))
+        line = (f"[{bar:<30}] {100 * frac:5.1f}%  {done}/{total} frames  {rate:5.1f} fps  "
+                f"ETA {int(eta) // 60}:{int(eta) % 60:02d}")
+        sys.stderr.write(("\r" + line + ("\n" if done == total else "")) if tty else line + "\n")
+        sys.stderr.flush()
+
+    try:
+        out = ns.out
+        if not out.lower().endswith(".mp4") and not out.endswith(("/", os.sep)):
+            out += "/"  # no extension: a folder of PNGs
+        path = clip.export_clip(exporter, t0, t1, out, spec, fps=ns.fps, rate=ns.rate,
+                                progress=progress)
+    except getattr(clip, "ClipCancelled", KeyboardInterrupt):
+        raise KeyboardInterrupt from None
+    finally:
+        if tty and state["last"] >= 0:
+            sys.stderr.write("\n")
+    _out(f"{path}\n")
+    return 0
+
+
+def _with_gl(model, job) -> int:
+    """Run ``job(exporter)`` with a GL-capable QApplication (a private Xvfb if needed);
+    SIGTERM cancels like Ctrl-C so atomic writes clean up."""
+    import contextlib
+    import signal
+
+    from orbitviz.cli.xvfb import PrivateXvfb, XvfbError, display_available
+
+    def _term(signum, frame):
+        raise KeyboardInterrupt
+
+    old_term = signal.signal(signal.SIGTERM, _term)
+    display = contextlib.nullcontext() if display_available() else PrivateXvfb()
+    try:
+        with display:
+            return _run_gl_job(model, job)
+    except XvfbError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
+
+
+def _run_gl_job(model, job) -> int:
+    from PySide6 import QtWidgets
+
+    from orbitviz.app.app import check_opengl, make_qapplication
+    from orbitviz.app.export import ExportError, Exporter
+
+    owned = QtWidgets.QApplication.instance() is None
+    qapp = make_qapplication()
+    exporter = None
+    try:
+        reason = check_opengl()
+        if reason is not None:
+            raise CommandError(f"OpenGL cannot start: {reason}")
+        exporter = Exporter(model)
+        return job(exporter)
+    except ExportError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        if exporter is not None:
+            exporter.close()
+        if owned:
+            qapp.processEvents()
+            qapp.shutdown()  # before a private X server goes away
 
 
 # -- the app ----------------------------------------------------------------------------

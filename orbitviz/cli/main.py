@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
             return commands.events(ns)
         if ns.command == "state":
             return commands.state(ns)
+        if ns.command == "export":
+            return commands.export(ns)
         return commands.open_app(ns)
     except commands.CommandError as exc:
         return _fail(str(exc))

@@ -35,6 +35,10 @@ class Event:
     source: str
     object: str = ""
     description: str = ""
+    #: The camera preset that suits the event in exports (``earth``, ``baikonur``,
+    #: ``rendezvous`` or ``follow:<object id>``); "" when the file names none, and the
+    #: exporter chooses by rule (``orbitviz.app.export.event_view``).
+    view: str = ""
 
 
 @dataclass
@@ -86,6 +90,14 @@ def _utc(text: str) -> _dt.datetime:
     return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def _view_name_ok(view, objects) -> bool:
+    if not isinstance(view, str):
+        return False
+    if view in ("", "earth", "baikonur", "rendezvous"):
+        return True
+    return view.startswith("follow:") and view.split(":", 1)[1] in objects
+
+
 def load_scenario(name: str = DEFAULT_MISSION) -> Scenario:
     """Read ``assets/mission/<name>`` and the element sets it names."""
     doc = load_toml("mission", name)
@@ -107,8 +119,12 @@ def load_scenario(name: str = DEFAULT_MISSION) -> Scenario:
                 raise ScenarioError(f"event '{eid}': {exc}") from None
         if raw.get("basis") not in ("measured", "modelled"):
             raise ScenarioError(f"event '{eid}': basis must be 'measured' or 'modelled'")
+        view = raw.get("view", "")
+        if not _view_name_ok(view, doc.get("objects", {})):
+            raise ScenarioError(f"event '{eid}': view must be earth, baikonur, rendezvous or "
+                                f"follow:<object id>, not {view!r}")
         events.append(Event(eid, raw["name"], met, raw["basis"], raw.get("source", ""),
-                            raw.get("object", ""), raw.get("description", "")))
+                            raw.get("object", ""), raw.get("description", ""), view))
     sets = []
     for fname in doc["element_sets"]["files"]:
         found, errors = load_tle_file(asset_path("tle", fname))

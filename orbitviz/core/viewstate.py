@@ -44,8 +44,10 @@ class ViewState:
                     v.layers[k] = layers[k]
         if data.get("frame") in FRAMES:
             v.frame = data["frame"]
-        if data.get("camera") in CAMERA_PRESETS:
-            v.camera = data["camera"]
+        cam = data.get("camera")
+        if cam in CAMERA_PRESETS or (isinstance(cam, str) and cam.startswith("follow:")
+                                     and len(cam) > len("follow:")):
+            v.camera = cam  # any followed object; the app falls back if it is unknown
         if isinstance(data.get("selected"), str):
             v.selected = data["selected"]
         for key in ("track_behind_s", "track_ahead_s"):

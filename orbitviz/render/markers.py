@@ -353,6 +353,7 @@ class LabelItem(GLGraphicsItem.GLGraphicsItem):
         })
         self.setDepthValue(30)
         self._font_px = int(font_px)
+        self._halo_px = 3.0 * self._font_px / 18.0
         self._offset_px = (int(offset_px[0]), int(offset_px[1]))
         self._labels: list = []
         self._atlas: LabelAtlas | None = None
@@ -373,13 +374,31 @@ class LabelItem(GLGraphicsItem.GLGraphicsItem):
                  for t, _, col in labels]
         anchors = np.array([np.asarray(p, dtype=np.float64) for _, p, _ in labels],
                            dtype=np.float32).reshape(-1, 3)
+        self._anchors = anchors
         if texts != self._labels or self._atlas is None:
             self._labels = texts
-            self._atlas = build_label_atlas(texts, self._font_px) if texts else None
+            self._atlas = (build_label_atlas(texts, self._font_px, self._halo_px)
+                           if texts else None)
             self._dirty_tex = True
         self._verts = (build_label_vertices(anchors, self._atlas, self._offset_px)
                        if self._atlas is not None else None)
         self._dirty_vbo = True
+        self.update()
+
+    def set_font_px(self, font_px: int, offset_px=None) -> None:
+        """Text height in pixels (the halo scales with it) and, optionally, the offset from
+        the anchor; exports use it so labels keep their look at 4K and 8K."""
+        font_px = max(int(font_px), 1)
+        if offset_px is not None:
+            self._offset_px = (int(offset_px[0]), int(offset_px[1]))
+        if font_px != self._font_px:
+            self._font_px = font_px
+            self._halo_px = 3.0 * font_px / 18.0
+            self._atlas = None  # rebuilt (texture re-uploaded) by the next set_labels
+        labels = [(t, p, c) for (t, c), p in zip(self._labels, self._anchors)] \
+            if getattr(self, "_anchors", None) is not None and self._labels else []
+        if labels:
+            self.set_labels(labels)
         self.update()
 
     def set_occluder(self, center_scene=None, radius_km: float = 0.0) -> None:

@@ -32,6 +32,12 @@ MESH_RANGE_KM = 60.0
 MESH_SIZE_KM = {"iss": 0.109, "soyuz-ms-19": 0.0107, "soyuz-ms-18": 0.0107}
 #: Below this many pixels on screen a mesh is hard to see: its marker is drawn too.
 MESH_MIN_PX = 24.0
+#: Sizes at pixel scale 1 (a 1080-line frame), device px: track width, label font and the
+#: label's shift right of its anchor, grid line width.
+TRACK_WIDTH_PX = 2.0
+LABEL_FONT_PX = 18
+LABEL_OFFSET_PX = (10, 0)
+GRID_WIDTH_PX = 1.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,19 @@ PRESETS = {
                                        24.0, 200.0),
     "rendezvous": CameraPreset("Rendezvous close-up", "iss", "lvlh", 0.9, 16.0, 235.0),
 }
+
+
+def preset_for(name: str, model) -> CameraPreset | None:
+    """The camera preset called ``name``: one of :data:`PRESETS`, or ``follow:<object id>``
+    for any object of ``model`` (LVLH axes of that object, 2600 km away); None if unknown."""
+    if name in PRESETS:
+        return PRESETS[name]
+    if name.startswith("follow:"):
+        oid = name.split(":", 1)[1]
+        if oid in model.objects:
+            return CameraPreset(f"Follow {model.objects[oid].name}", oid, "lvlh", 2600.0,
+                                24.0, 200.0)
+    return None
 
 
 def _unit(v):
@@ -89,6 +108,8 @@ class SceneController:
         self.items = items
         self.met_s = float(model.window[0])
         self.preset = PRESETS["earth"]
+        self.pixel_scale = 1.0
+        self._label_font_px = LABEL_FONT_PX
         self._pad_itrs = geodetic_to_itrs(*(model.scenario.sites["pad"][k]
                                             for k in ("lat_deg", "lon_deg", "alt_km")))
         self._prepare_world_arrays()
@@ -127,10 +148,37 @@ class SceneController:
         self.update()
 
     def apply_preset(self, name: str) -> CameraPreset:
-        """Switch the camera preset; the viewport's camera is placed by the caller."""
-        self.preset = PRESETS.get(name, PRESETS["earth"])
-        self.state.camera = name if name in PRESETS else "earth"
+        """Switch the camera preset (a :data:`PRESETS` name or ``follow:<object id>``); the
+        viewport's camera is placed by the caller. Unknown names give the whole Earth."""
+        preset = preset_for(name, self.model)
+        self.preset = preset or PRESETS["earth"]
+        self.state.camera = name if preset is not None else "earth"
         return self.preset
+
+    def set_pixel_scale(self, k: float | None) -> None:
+        """Scale every size given in pixels by ``k``: track and grid widths, marker sizes,
+        label font and offset, and star sizes (1 = sized for a 1080-line frame; exports
+        pass output height / 1080). ``None``: 1 for all, and the stars follow the output
+        height by themselves (the on-screen default)."""
+        scale = 1.0 if k is None else float(k)
+        if not (scale > 0 and np.isfinite(scale)):
+            raise ValueError(f"pixel scale must be a positive number, not {k!r}")
+        self.pixel_scale = scale
+        for key, item in self.items.items():
+            if key.startswith("track:"):
+                item.set_width(TRACK_WIDTH_PX * scale)
+        grid = self.items.get("grid")
+        if grid is not None:
+            grid.setData(width=GRID_WIDTH_PX * scale)
+        stars = self.items.get("stars")
+        if stars is not None:
+            stars.set_point_scale(k)
+        labels = self.items.get("labels")
+        font_px = max(int(round(LABEL_FONT_PX * scale)), 1)
+        if labels is not None and self._label_font_px != font_px:
+            labels.set_font_px(font_px, tuple(int(round(o * scale)) for o in LABEL_OFFSET_PX))
+            self._label_font_px = font_px
+        self.update()
 
     def preset_camera(self) -> tuple[float, float, float]:
         """(distance_km, elevation_deg, azimuth_deg) for the current preset at this time."""
@@ -237,9 +285,7 @@ class SceneController:
             show = (st.visible(f"track:{oid}") and states[oid] is not None
                     and oid not in docked)
             phase = self.model.objects[oid].phase_at(self.met_s) if show else ""
-            if phase in ("on-pad", "landed"):
-                # a point on the ground has no track; the ascent/return stay drawn nearby
-                show = oid == "soyuz-ms-19" and phase == "on-pad"
+            # on the pad the ascent ahead is drawn; after landing, the return behind
             item.setVisible(bool(show))
             if not show:
                 continue
@@ -286,12 +332,12 @@ class SceneController:
                 continue  # the mesh stands for the object; a marker inside it would be hidden
             pos.append(s[0])
             colors.append(COLORS[oid])
-            sizes.append(11.0 if oid == "iss" else 9.0)
+            sizes.append((11.0 if oid == "iss" else 9.0) * self.pixel_scale)
         sites = self.model.scenario.sites
         pad = itrs_to_world @ self._pad_itrs
         pos.append(pad)
         colors.append(SITE_COLORS["pad"])
-        sizes.append(7.0)
+        sizes.append(7.0 * self.pixel_scale)
         texts.append(("Baikonur 31/6", pad, SITE_COLORS["pad"]))
         ms18 = self.model.objects["soyuz-ms-18"]
         touch = ms18.info["return"]["touchdown"]
@@ -301,10 +347,17 @@ class SceneController:
             r_mod = itrs_to_world @ np.asarray(touch["r_itrs_km"])
             pos += [r_est, r_mod]
             colors += [SITE_COLORS["landing-estimate"], SITE_COLORS["landing-model"]]
-            sizes += [8.0, 7.0]
-            texts.append(("Landing (estimate)", r_est, SITE_COLORS["landing-estimate"]))
-            if ms18.phase_at(self.met_s) == "landed":
-                texts.append(("Soyuz MS-18 (model)", r_mod, COLORS["soyuz-ms-18"]))
+            sizes += [8.0 * self.pixel_scale, 7.0 * self.pixel_scale]
+            landed = ms18.phase_at(self.met_s) == "landed"
+            if landed and np.linalg.norm(r_est - r_mod) < 25.0:
+                # the modelled touchdown sits on the published estimate: one label, not two
+                # printed over each other
+                texts.append(("Soyuz MS-18 landed (model) · landing estimate", r_mod,
+                              COLORS["soyuz-ms-18"]))
+            else:
+                texts.append(("Landing (estimate)", r_est, SITE_COLORS["landing-estimate"]))
+                if landed:
+                    texts.append(("Soyuz MS-18 (model)", r_mod, COLORS["soyuz-ms-18"]))
         if st.visible("events"):
             frame = st.frame
             for e, oid, r_g, r_i in self._events:
@@ -315,7 +368,7 @@ class SceneController:
                 r = r_i if frame == "earth-fixed" else r_g
                 pos.append(itrs_to_world @ r if frame == "earth-fixed" else r)
                 colors.append(EVENT_COLOR)
-                sizes.append(5.0)
+                sizes.append(5.0 * self.pixel_scale)
         if markers is not None:
             if pos:
                 markers.set_points(scene(np.array(pos)), np.array(colors, dtype=np.float32),
@@ -369,9 +422,9 @@ def create_items(model) -> dict:
 
     items = {"stars": StarsItem(load_bright_stars()), "earth": EarthItem(), "grid": GridItem()}
     for oid in model.objects:
-        items[f"track:{oid}"] = TrackItem(COLORS[oid])
+        items[f"track:{oid}"] = TrackItem(COLORS[oid], width_px=TRACK_WIDTH_PX)
     items["markers"] = MarkerItem()
-    items["labels"] = LabelItem()
+    items["labels"] = LabelItem(font_px=LABEL_FONT_PX, offset_px=LABEL_OFFSET_PX)
     items["mesh:iss"] = StationMesh()
     items["mesh:soyuz-ms-19"] = SoyuzMesh()
     items["mesh:soyuz-ms-18"] = SoyuzMesh()

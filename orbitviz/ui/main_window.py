@@ -16,6 +16,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     preset_requested = QtCore.Signal(str)
     frame_requested = QtCore.Signal(str)
+    export_image_requested = QtCore.Signal()
+    export_clip_requested = QtCore.Signal()
+    copy_requested = QtCore.Signal()
 
     def __init__(self, presets: dict[str, str], frames: dict[str, str]):
         super().__init__()
@@ -97,6 +100,8 @@ class MainWindow(QtWidgets.QMainWindow):
         for a in time_actions:
             self._time_menu.addAction(a)
             self.addAction(a)  # shortcuts work wherever focus is, presenter mode included
+        for a in self.export_actions:
+            a.setEnabled(True)
         self.statusBar().clearMessage()
 
     def _default_dock_sizes(self) -> None:
@@ -114,6 +119,18 @@ class MainWindow(QtWidgets.QMainWindow):
         mb = self.menuBar()
         file_menu = mb.addMenu("&File")
         self.file_menu = file_menu
+        self.export_actions = []
+        for text, seq, signal in (("&Export image…", "Ctrl+E", self.export_image_requested),
+                                  ("Export &clip…", "Ctrl+Alt+E", self.export_clip_requested),
+                                  ("C&opy view", "Ctrl+Shift+C", self.copy_requested)):
+            a = QtGui.QAction(text, self)
+            a.setShortcut(QtGui.QKeySequence(seq))
+            a.setEnabled(False)  # until the mission is on screen
+            a.triggered.connect(signal.emit)
+            file_menu.addAction(a)
+            self.addAction(a)
+            self.export_actions.append(a)
+        file_menu.addSeparator()
         quit_action = QtGui.QAction("&Quit", self)
         quit_action.setShortcut(QtGui.QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)

@@ -51,7 +51,11 @@ class Viewport(gl.GLViewWidget):
         return {"distance_km": float(self.opts["distance"]),
                 "elevation_deg": float(self.opts["elevation"]),
                 "azimuth_deg": float(self.opts["azimuth"]),
-                "pan_scene_km": [float(x) for x in self.pan_offset_scene]}
+                "pan_scene_km": [float(x) for x in self.pan_offset_scene],
+                # pyqtgraph's fov is horizontal: with the aspect, an export can keep the
+                # vertical field of view and so the framing at any size
+                "fov_deg": float(self.opts["fov"]),
+                "aspect": self.width() / max(self.height(), 1)}
 
     def set_camera_dict(self, cam: dict) -> None:
         self.set_camera(cam["distance_km"], cam["elevation_deg"], cam["azimuth_deg"])

@@ -1,0 +1,382 @@
+"""The export dialogs: a still image (PNG/JPEG at presentation sizes) and a clip.
+
+Widgets only: they gather the user's choices (remembered in QSettings) and hand them back
+as plain values; the app renders through :mod:`orbitviz.app.export` and
+:mod:`orbitviz.app.clip`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6 import QtCore, QtWidgets
+
+#: Output presets (label, width, height).
+SIZE_PRESETS = [("1920 × 1080 (Full HD)", 1920, 1080), ("2560 × 1440 (QHD)", 2560, 1440),
+                ("3840 × 2160 (4K)", 3840, 2160), ("7680 × 4320 (8K)", 7680, 4320)]
+MAX_SIDE_PX = 16384
+
+
+@dataclass
+class StillChoice:
+    path: str
+    width: int
+    height: int
+    caption: bool
+    caption_text: str
+    transparent: bool
+    credit: bool
+    hide_overlays: bool
+
+
+@dataclass
+class ClipChoice:
+    path: str
+    t0_text: str
+    t1_text: str
+    width: int
+    height: int
+    fps: int
+    rate: float
+    caption: bool
+    credit: bool
+
+
+class _SizeBox(QtWidgets.QWidget):
+    """Preset sizes, a custom size, and 'match the view's aspect' (height kept, width from
+    the view), never stretching the picture."""
+
+    def __init__(self, view_aspect: float, parent=None):
+        super().__init__(parent)
+        self._aspect = max(view_aspect, 0.1)
+        self.preset = QtWidgets.QComboBox()
+        for label, w, h in SIZE_PRESETS:
+            self.preset.addItem(label, (w, h))
+        self.preset.addItem("Custom", None)
+        self.width_spin = QtWidgets.QSpinBox()
+        self.height_spin = QtWidgets.QSpinBox()
+        for s in (self.width_spin, self.height_spin):
+            s.setRange(16, MAX_SIDE_PX)
+            s.setSuffix(" px")
+        self.match = QtWidgets.QCheckBox("Match the view's aspect (height kept)")
+        lay = QtWidgets.QGridLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.preset, 0, 0, 1, 3)
+        lay.addWidget(self.width_spin, 1, 0)
+        lay.addWidget(QtWidgets.QLabel("×"), 1, 1)
+        lay.addWidget(self.height_spin, 1, 2)
+        lay.addWidget(self.match, 2, 0, 1, 3)
+        self.preset.currentIndexChanged.connect(self._apply_preset)
+        self.match.toggled.connect(self._apply_preset)
+        self.height_spin.valueChanged.connect(self._height_changed)
+        self._apply_preset()
+
+    def _apply_preset(self, *_):
+        data = self.preset.currentData()
+        custom = data is None
+        self.width_spin.setEnabled(custom and not self.match.isChecked())
+        self.height_spin.setEnabled(custom)
+        if not custom:
+            w, h = data
+            self.height_spin.setValue(h)
+            self.width_spin.setValue(self._width_for(h) if self.match.isChecked() else w)
+        elif self.match.isChecked():
+            self.width_spin.setValue(self._width_for(self.height_spin.value()))
+
+    def _height_changed(self, h):
+        if self.match.isChecked():
+            self.width_spin.setValue(self._width_for(h))
+
+    def _width_for(self, h: int) -> int:
+        return int(min(MAX_SIDE_PX, max(16, round(h * self._aspect / 2) * 2)))
+
+    def size(self) -> tuple[int, int]:  # noqa: D401  (Qt-like accessor)
+        return self.width_spin.value(), self.height_spin.value()
+
+    def save(self, s: QtCore.QSettings, prefix: str):
+        s.setValue(f"{prefix}/preset", self.preset.currentIndex())
+        s.setValue(f"{prefix}/width", self.width_spin.value())
+        s.setValue(f"{prefix}/height", self.height_spin.value())
+        s.setValue(f"{prefix}/match", self.match.isChecked())
+
+    def load(self, s: QtCore.QSettings, prefix: str):
+        self.match.setChecked(_bool(s.value(f"{prefix}/match"), False))
+        idx = _int(s.value(f"{prefix}/preset"), 0)
+        if 0 <= idx < self.preset.count():
+            self.preset.setCurrentIndex(idx)
+        if self.preset.currentData() is None:
+            self.height_spin.setValue(_int(s.value(f"{prefix}/height"), 1080))
+            if not self.match.isChecked():
+                self.width_spin.setValue(_int(s.value(f"{prefix}/width"), 1920))
+        self._apply_preset()
+
+
+def _path_row(parent, placeholder: str, pick):
+    row = QtWidgets.QHBoxLayout()
+    edit = QtWidgets.QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    button = QtWidgets.QPushButton("Browse…")
+    button.clicked.connect(lambda: pick(edit))
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return row, edit
+
+
+class ExportImageDialog(QtWidgets.QDialog):
+    """File → Export image: where, how big, and what goes on it."""
+
+    def __init__(self, settings: QtCore.QSettings, view_aspect: float, title: str,
+                 parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Export image")
+        self.settings = settings
+        form = QtWidgets.QFormLayout()
+        row, self.path = _path_row(self, "picture.png or picture.jpg", self._browse)
+        form.addRow("File", row)
+        self.size_box = _SizeBox(view_aspect)
+        form.addRow("Size", self.size_box)
+        self.caption = QtWidgets.QCheckBox("Caption: title, UTC, T+, current event")
+        self.caption_text = QtWidgets.QLineEdit(title)
+        self.transparent = QtWidgets.QCheckBox("Transparent background (PNG)")
+        self.credit = QtWidgets.QCheckBox("Credit line (imagery: NASA; modelled segments)")
+        self.hide_overlays = QtWidgets.QCheckBox("Hide labels and markers")
+        form.addRow("", self.caption)
+        form.addRow("Title", self.caption_text)
+        form.addRow("", self.transparent)
+        form.addRow("", self.credit)
+        form.addRow("", self.hide_overlays)
+        self.error = QtWidgets.QLabel()
+        self.error.setStyleSheet("color: #ff7a6a")
+        self.error.setWordWrap(True)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = buttons.addButton("Export",
+                                               QtWidgets.QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+        self._load()
+
+    def _browse(self, edit):
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export image", edit.text() or str(Path.home() / "orbitviz.png"),
+            "PNG image (*.png);;JPEG image (*.jpg *.jpeg)")
+        if path:
+            edit.setText(path)
+
+    def _load(self):
+        s = self.settings
+        self.path.setText(str(s.value("export/image/path", "") or ""))
+        self.size_box.load(s, "export/image")
+        self.caption.setChecked(_bool(s.value("export/image/caption"), True))
+        self.transparent.setChecked(_bool(s.value("export/image/transparent"), False))
+        self.credit.setChecked(_bool(s.value("export/image/credit"), True))
+        self.hide_overlays.setChecked(_bool(s.value("export/image/hide_overlays"), False))
+
+    def _save(self):
+        s = self.settings
+        s.setValue("export/image/path", self.path.text())
+        self.size_box.save(s, "export/image")
+        for key, box in (("caption", self.caption), ("transparent", self.transparent),
+                         ("credit", self.credit), ("hide_overlays", self.hide_overlays)):
+            s.setValue(f"export/image/{key}", box.isChecked())
+
+    def check(self) -> str:
+        """The first problem with the choices, or ''."""
+        p = self.path.text().strip()
+        if not p:
+            return "Choose a file to export to."
+        ext = Path(p).suffix.lower()
+        if ext not in (".png", ".jpg", ".jpeg"):
+            return "The file name must end in .png, .jpg or .jpeg."
+        if self.transparent.isChecked() and ext != ".png":
+            return "A transparent background needs PNG: JPEG has no transparency."
+        return ""
+
+    def _accept(self):
+        problem = self.check()
+        if problem:
+            self.error.setText(problem)
+            return
+        target = Path(self.path.text().strip()).expanduser()
+        if target.exists():
+            answer = QtWidgets.QMessageBox.question(
+                self, "Export image", f"{target.name} exists. Replace it?",
+                QtWidgets.QMessageBox.StandardButton.Yes
+                | QtWidgets.QMessageBox.StandardButton.No,
+                QtWidgets.QMessageBox.StandardButton.No)
+            if answer != QtWidgets.QMessageBox.StandardButton.Yes:
+                return
+        self._save()
+        self.accept()
+
+    def choice(self) -> StillChoice:
+        w, h = self.size_box.size()
+        return StillChoice(str(Path(self.path.text().strip()).expanduser()), w, h,
+                           self.caption.isChecked(), self.caption_text.text(),
+                           self.transparent.isChecked(), self.credit.isChecked(),
+                           self.hide_overlays.isChecked())
+
+
+class ExportClipDialog(QtWidgets.QDialog):
+    """File → Export clip: a time range, size, frame rate, playback rate, and MP4 or PNGs."""
+
+    def __init__(self, settings: QtCore.QSettings, view_aspect: float, phase_span: tuple,
+                 now_text: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Export clip")
+        self.settings = settings
+        self._phase = phase_span  # (t0 text, t1 text) of the selected object's phase
+        form = QtWidgets.QFormLayout()
+        row, self.path = _path_row(self, "clip.mp4, or a folder for PNG frames", self._browse)
+        form.addRow("File", row)
+        self.t0 = QtWidgets.QLineEdit(now_text)
+        self.t1 = QtWidgets.QLineEdit()
+        phase_button = QtWidgets.QPushButton("This phase")
+        phase_button.clicked.connect(self._this_phase)
+        trow = QtWidgets.QHBoxLayout()
+        trow.addWidget(self.t0, 1)
+        trow.addWidget(QtWidgets.QLabel("to"))
+        trow.addWidget(self.t1, 1)
+        trow.addWidget(phase_button)
+        form.addRow("From", trow)
+        self.size_box = _SizeBox(view_aspect)
+        form.addRow("Size", self.size_box)
+        self.fps = QtWidgets.QSpinBox()
+        self.fps.setRange(1, 120)
+        self.fps.setSuffix(" fps")
+        self.rate = QtWidgets.QDoubleSpinBox()
+        self.rate.setRange(-86400.0, 86400.0)
+        self.rate.setDecimals(1)
+        self.rate.setSuffix(" × real time")
+        form.addRow("Frame rate", self.fps)
+        form.addRow("Playback", self.rate)
+        self.caption = QtWidgets.QCheckBox("Caption")
+        self.credit = QtWidgets.QCheckBox("Credit line")
+        form.addRow("", self.caption)
+        form.addRow("", self.credit)
+        self.estimate = QtWidgets.QLabel()
+        form.addRow("", self.estimate)
+        self.error = QtWidgets.QLabel()
+        self.error.setStyleSheet("color: #ff7a6a")
+        self.error.setWordWrap(True)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons.addButton("Export", QtWidgets.QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+        for w in (self.fps, self.rate):
+            w.valueChanged.connect(self._update_estimate)
+        self.t0.textChanged.connect(self._update_estimate)
+        self.t1.textChanged.connect(self._update_estimate)
+        self.parse = None  # set by the app: text -> met_s (raises ValueError with a message)
+        self._load()
+
+    def _browse(self, edit):
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export clip", edit.text() or str(Path.home() / "orbitviz.mp4"),
+            "MP4 video (*.mp4)")
+        if path:
+            edit.setText(path)
+
+    def _this_phase(self):
+        self.t0.setText(self._phase[0])
+        self.t1.setText(self._phase[1])
+
+    def _load(self):
+        s = self.settings
+        self.path.setText(str(s.value("export/clip/path", "") or ""))
+        self.size_box.load(s, "export/clip")
+        self.fps.setValue(_int(s.value("export/clip/fps"), 30))
+        self.rate.setValue(float(s.value("export/clip/rate", 60.0) or 60.0))
+        self.caption.setChecked(_bool(s.value("export/clip/caption"), True))
+        self.credit.setChecked(_bool(s.value("export/clip/credit"), True))
+        if not self.t1.text():
+            self._this_phase()
+
+    def _save(self):
+        s = self.settings
+        s.setValue("export/clip/path", self.path.text())
+        self.size_box.save(s, "export/clip")
+        s.setValue("export/clip/fps", self.fps.value())
+        s.setValue("export/clip/rate", self.rate.value())
+        s.setValue("export/clip/caption", self.caption.isChecked())
+        s.setValue("export/clip/credit", self.credit.isChecked())
+
+    def _span(self):
+        if self.parse is None:
+            return None
+        try:
+            return self.parse(self.t0.text()), self.parse(self.t1.text())
+        except ValueError:
+            return None
+
+    def _update_estimate(self, *_):
+        span = self._span()
+        if span is None or self.rate.value() == 0:
+            self.estimate.setText("")
+            return
+        seconds = abs(span[1] - span[0]) / abs(self.rate.value())
+        frames = round(seconds * self.fps.value())
+        self.estimate.setText(f"{seconds:.1f} s of video, {frames} frames")
+
+    def check(self) -> str:
+        p = self.path.text().strip()
+        if not p:
+            return "Choose a file (.mp4) or a folder (PNG frames)."
+        if not (p.endswith("/") or Path(p).suffix.lower() == ".mp4" or Path(p).is_dir()):
+            return "The clip goes to a .mp4 file, or to a folder (end the path with /)."
+        if self.parse is not None:
+            try:
+                t0, t1 = self.parse(self.t0.text()), self.parse(self.t1.text())
+            except ValueError as exc:
+                return str(exc)
+            if t1 <= t0:
+                return "The end of the clip must come after its start."
+        if self.rate.value() <= 0:
+            return "The playback rate must be more than zero."
+        return ""
+
+    def _accept(self):
+        problem = self.check()
+        if problem:
+            self.error.setText(problem)
+            return
+        target = Path(self.path.text().strip()).expanduser()
+        if target.suffix.lower() == ".mp4" and target.exists():
+            answer = QtWidgets.QMessageBox.question(
+                self, "Export clip", f"{target.name} exists. Replace it?",
+                QtWidgets.QMessageBox.StandardButton.Yes
+                | QtWidgets.QMessageBox.StandardButton.No,
+                QtWidgets.QMessageBox.StandardButton.No)
+            if answer != QtWidgets.QMessageBox.StandardButton.Yes:
+                return
+        self._save()
+        self.accept()
+
+    def choice(self) -> ClipChoice:
+        w, h = self.size_box.size()
+        return ClipChoice(self.path.text().strip(), self.t0.text(), self.t1.text(), w, h,
+                          self.fps.value(), self.rate.value(), self.caption.isChecked(),
+                          self.credit.isChecked())
+
+
+def _bool(value, default: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.lower() in ("true", "1", "yes")
+    return default
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
