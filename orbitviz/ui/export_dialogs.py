@@ -202,14 +202,8 @@ class ExportImageDialog(QtWidgets.QDialog):
             self.error.setText(problem)
             return
         target = Path(self.path.text().strip()).expanduser()
-        if target.exists():
-            answer = QtWidgets.QMessageBox.question(
-                self, "Export image", f"{target.name} exists. Replace it?",
-                QtWidgets.QMessageBox.StandardButton.Yes
-                | QtWidgets.QMessageBox.StandardButton.No,
-                QtWidgets.QMessageBox.StandardButton.No)
-            if answer != QtWidgets.QMessageBox.StandardButton.Yes:
-                return
+        if target.exists() and not _confirm_replace(self, "Export image", target):
+            return
         self._save()
         self.accept()
 
@@ -349,14 +343,9 @@ class ExportClipDialog(QtWidgets.QDialog):
             self.error.setText(problem)
             return
         target = Path(self.path.text().strip()).expanduser()
-        if target.suffix.lower() == ".mp4" and target.exists():
-            answer = QtWidgets.QMessageBox.question(
-                self, "Export clip", f"{target.name} exists. Replace it?",
-                QtWidgets.QMessageBox.StandardButton.Yes
-                | QtWidgets.QMessageBox.StandardButton.No,
-                QtWidgets.QMessageBox.StandardButton.No)
-            if answer != QtWidgets.QMessageBox.StandardButton.Yes:
-                return
+        if target.suffix.lower() == ".mp4" and target.exists() and \
+                not _confirm_replace(self, "Export clip", target):
+            return
         self._save()
         self.accept()
 
@@ -365,6 +354,15 @@ class ExportClipDialog(QtWidgets.QDialog):
         return ClipChoice(self.path.text().strip(), self.t0.text(), self.t1.text(), w, h,
                           self.fps.value(), self.rate.value(), self.caption.isChecked(),
                           self.credit.isChecked())
+
+
+def _confirm_replace(parent, title: str, target: Path) -> bool:
+    """Ask before an existing file is replaced; True to go ahead."""
+    buttons = QtWidgets.QMessageBox.StandardButton
+    answer = QtWidgets.QMessageBox.question(parent, title,
+                                            f"{target.name} exists. Replace it?",
+                                            buttons.Yes | buttons.No, buttons.No)
+    return answer == buttons.Yes
 
 
 def _bool(value, default: bool) -> bool:

@@ -5,6 +5,9 @@ from PySide6 import QtCore
 
 from orbitviz.ui.export_dialogs import SIZE_PRESETS, ExportClipDialog, ExportImageDialog
 
+# the offscreen platform (no Xvfb) warns that it cannot size message boxes to their hints
+pytestmark = pytest.mark.qt_log_ignore("^This plugin does not support")
+
 
 @pytest.fixture
 def settings(tmp_path):
@@ -77,3 +80,28 @@ def test_clip_dialog_checks_times_and_fills_this_phase(qtbot, settings, tmp_path
     dlg.t1.setText("T+528")
     dlg.path.setText(str(tmp_path / "c.avi"))
     assert ".mp4" in dlg.check()
+
+
+@pytest.mark.parametrize("answer, accepted", [("No", 0), ("Yes", 1)])
+def test_an_existing_file_is_replaced_only_when_confirmed(qtbot, settings, tmp_path, answer,
+                                                          accepted):
+    from PySide6 import QtWidgets
+
+    existing = tmp_path / "old.png"
+    existing.write_bytes(b"keep me")
+    dlg = ExportImageDialog(settings, 16 / 9, "T")
+    qtbot.addWidget(dlg)
+    dlg.path.setText(str(existing))
+    asked = []
+
+    def reply():
+        box = QtWidgets.QApplication.activeModalWidget()
+        asked.append(box.text())
+        role = getattr(QtWidgets.QMessageBox.StandardButton, answer)
+        box.button(role).click()
+
+    QtCore.QTimer.singleShot(100, reply)
+    dlg._accept()
+    assert asked and "old.png exists" in asked[0]
+    assert dlg.result() == accepted
+    assert existing.read_bytes() == b"keep me"  # the dialog itself never writes
