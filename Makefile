@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.stamp
 
-.PHONY: run test sysdeps bench bench-render clean
+.PHONY: run test sysdeps bench bench-render clean package
 
 run: $(STAMP)-app
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && command -v xvfb-run >/dev/null; then \
@@ -41,6 +41,21 @@ bench: $(STAMP)-app
 
 bench-render: $(STAMP)-app
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) bench/render.py
+
+# make package: a one-folder PyInstaller build in dist/orbitviz/ (runs without Python), then
+# its smoke test (packaging/smoke_test.sh). Not part of `make test`: it takes a minute or two.
+package: $(STAMP)-package
+	rm -rf dist/orbitviz build/pyinstaller
+	@start=$$(date +%s); \
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+	  --workpath build/pyinstaller packaging/orbitviz.spec && \
+	echo "orbitviz: built dist/orbitviz/ in $$(( $$(date +%s) - start )) s," \
+	  "$$(du -sh dist/orbitviz | cut -f1)"
+	./packaging/smoke_test.sh dist/orbitviz/orbitviz $(PY)
+
+$(STAMP)-package: $(STAMP)-app
+	$(PY) -m pip install -q -e '.[package]'
+	@touch $@
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -85,6 +85,10 @@ def make_qapplication(argv=None) -> QtWidgets.QApplication:
     app.setApplicationName(APP)
     app.setStyle("Fusion")
     app.setPalette(dark_palette())
+    from orbitviz.core.assets import resource_path
+
+    app.setWindowIcon(QtGui.QIcon(str(resource_path("icons", "orbitviz.png"))))
+    app.setDesktopFileName("orbitviz")  # matches resources/orbitviz.desktop
     return app
 
 
