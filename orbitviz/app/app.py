@@ -199,10 +199,13 @@ class OrbitvizApp(QtCore.QObject):
         self.layers = LayersPanel(state)
         self.readouts = ReadoutsPanel(model, self.clock)
         self.rendezvous = RendezvousPanel(model, self.clock)
+        from orbitviz.ui.groundtrack import GroundTrackPanel
+
+        self.map = GroundTrackPanel(model, self.clock, state)
         self.layers.sync_from_state()
         self.window.set_content(self.viewport, Legend(), self.time_controls,
                                 {"Layers": self.layers, "Readouts": self.readouts,
-                                 "Rendezvous": self.rendezvous},
+                                 "Rendezvous": self.rendezvous, "Map": self.map},
                                 _time_actions(self.time_controls), s.value("window/state"))
 
         self.clock.subscribe(self.scene.set_time)
@@ -257,6 +260,7 @@ class OrbitvizApp(QtCore.QObject):
     def _on_layers(self) -> None:
         self.window.check_frame(self.state.frame)
         self.scene.update()
+        self.map.refresh()
 
     # -- exports -------------------------------------------------------------------------------
     def exporter(self):

@@ -95,6 +95,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self.addDockWidget(area, dock)
             self._docks[title] = dock
             self._view_menu.addAction(dock.toggleViewAction())
+        if "Map" in self._docks and "Rendezvous" in self._docks:
+            # the ground-track map shares the rendezvous plots' place, a tab away
+            self.tabifyDockWidget(self._docks["Rendezvous"], self._docks["Map"])
+            self._docks["Rendezvous"].raise_()
         if not (isinstance(saved_state, QtCore.QByteArray) and self.restoreState(saved_state)):
             QtCore.QTimer.singleShot(0, self._default_dock_sizes)
         for a in time_actions:

@@ -1,0 +1,187 @@
+"""The ground-track map (orbitviz.ui.groundtrack) on the real mission model and a real clock.
+
+The markers sit at the core's latitude/longitude for the clock's time and move with it; the
+terminator curve is the core's terminator of the core's sub-solar point; the tracks never
+draw across the map; a rendered image shows the map, the night side and the tracks.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6 import QtGui
+from PySide6.QtCore import QPointF
+
+from orbitviz.core.clock import SimulationClock
+from orbitviz.core.groundtrack import angular_distance_deg, terminator
+from orbitviz.core.mission import MissionModel
+from orbitviz.core.viewstate import ViewState
+from orbitviz.render.scene import COLORS
+from orbitviz.ui.groundtrack import GroundTrackPanel
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return MissionModel.build()
+
+
+@pytest.fixture
+def clock(model):
+    return SimulationClock(*model.window, met_s=300.0)
+
+
+@pytest.fixture
+def panel(qtbot, model, clock):
+    p = GroundTrackPanel(model, clock, ViewState())
+    qtbot.addWidget(p)
+    p.resize(1200, 600)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def _event(model, eid):
+    return next(e.met_s for e in model.events() if e.id == eid)
+
+
+def _rgb(image: QtGui.QImage) -> np.ndarray:
+    img = image.convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    w, h = img.width(), img.height()
+    arr = np.frombuffer(img.constBits(), dtype=np.uint8,
+                        count=img.bytesPerLine() * h).reshape(h, img.bytesPerLine())
+    return arr[:, : w * 3].reshape(h, w, 3).astype(int)
+
+
+def test_markers_at_core_positions_and_follow_clock(panel, model, clock):
+    for t in (300.0, 5000.0, 500_000.0):
+        clock.seek(t)
+        shown = panel.marker_positions()
+        s = model.object_state("iss", t)
+        assert shown["iss"][0] == pytest.approx(s.lat_deg, abs=1e-6)
+        assert shown["iss"][1] == pytest.approx(s.lon_deg, abs=1e-6)
+    # Soyuz MS-19 in free flight has its own marker, at its own position
+    clock.seek(5000.0)
+    s19 = model.object_state("soyuz-ms-19", 5000.0)
+    assert panel.marker_positions()["soyuz-ms-19"] == pytest.approx((s19.lat_deg, s19.lon_deg),
+                                                                     abs=1e-6)
+    # moving the clock by 10 minutes moves the ISS marker by ~4,600 km (about 40° of arc)
+    before = panel.marker_positions()["iss"]
+    clock.seek(5600.0)
+    after = panel.marker_positions()["iss"]
+    moved = float(angular_distance_deg(before[0], before[1], after[0], after[1]))
+    assert 35.0 < moved < 45.0
+
+
+def test_docked_vehicles_are_drawn_as_the_station(panel, model, clock):
+    clock.seek(_event(model, "docking") + 600.0)
+    shown = panel.marker_positions()
+    assert set(shown) == {"iss"}
+    assert "MS-19" in panel.labels["iss"].textItem.toPlainText()
+    x, _ = panel.past_curves["soyuz-ms-19"].getData()
+    # its flown track ends at the docking (no later points along the station's orbit)
+    assert x is not None and np.isfinite(x).sum() > 10
+    clock.seek(_event(model, "undocking") + 1200.0)
+    assert set(panel.marker_positions()) == {"iss", "soyuz-ms-18"}
+
+
+def test_terminator_is_the_cores(panel, model, clock):
+    for t in (300.0, _event(model, "docking")):
+        clock.seek(t)
+        slat, slon = (float(v) for v in model.sun.subsolar_point(t))
+        ref = terminator(slat, slon)
+        x, y = panel.terminator_curve.getData()
+        np.testing.assert_array_equal(x, ref.lon_deg)
+        np.testing.assert_array_equal(y, ref.lat_deg)
+        sx, sy = panel.sun_point.getData()
+        assert (float(sy[0]), float(sx[0])) == pytest.approx((slat, slon), abs=1e-9)
+        path = panel.night.path()
+        pts = np.array([(path.elementAt(i).x, path.elementAt(i).y)
+                        for i in range(path.elementCount())])
+        ref_pts = np.column_stack([ref.night_lon_deg, ref.night_lat_deg])
+        np.testing.assert_allclose(pts[: len(ref_pts)], ref_pts, atol=1e-9)
+        assert not path.contains(QPointF(slon, slat))  # the sub-solar point is lit
+        assert path.contains(QPointF(0.0, 89.0))  # October: the north pole is dark
+
+
+def test_tracks_never_cross_the_map(panel, model, clock):
+    for t in (300.0, 5000.0, 12000.0, _event(model, "deorbit-burn")):
+        clock.seek(t)
+        for curves in (panel.past_curves, panel.future_curves):
+            for oid, item in curves.items():
+                x, y = item.getData()
+                if x is None or len(x) < 2:
+                    continue
+                d = np.abs(np.diff(x))
+                finite = np.isfinite(d)
+                assert np.all(d[finite] <= 180.0), oid
+                assert np.nanmax(np.abs(x)) <= 180.0
+    # the ISS shows one orbit behind and one ahead: ~360° − 22.5° of longitude each way
+    clock.seek(50_000.0)
+    for curves in (panel.past_curves, panel.future_curves):
+        x, _ = curves["iss"].getData()
+        span = np.nansum(np.abs(np.diff(x))[np.abs(np.diff(x)) < 180.0])
+        assert 330.0 < span < 400.0
+
+
+def test_tick_is_cheap(panel, clock):
+    times = []
+    for k in range(40):
+        t0 = time.perf_counter()
+        clock.seek(20_000.0 + 37.0 * k)
+        times.append(time.perf_counter() - t0)
+    assert float(np.median(times)) < 0.010  # a few ms on these 2-core machines
+
+
+def test_render_image_is_the_map(panel, model, clock, tmp_path):
+    clock.seek(300.0)
+    img = panel.render_image(1200, 600)
+    assert (img.width(), img.height()) == (1200, 600)
+    assert img.save(str(tmp_path / "map.png"))
+    rgb = _rgb(img)
+    assert rgb.std() > 30  # a picture, not a blank
+    # the ISS track colour (pale blue) and the Soyuz orange are present
+    for oid in ("iss", "soyuz-ms-19"):
+        ref = np.array([round(c * 255) for c in COLORS[oid][:3]])
+        near = np.all(np.abs(rgb - ref) <= 40, axis=-1).sum()
+        assert near > 200, oid
+    # the night side is shaded: the Sahara (23° N 10° E) at 09:40 UTC (day) against the
+    # same place 12 hours later (night), at the same pixels
+    vb = panel.viewbox
+    src = panel.plot.sceneBoundingRect()
+    scale = min(1200 / src.width(), 600 / src.height())
+    ox = (1200 - src.width() * scale) / 2
+    oy = (600 - src.height() * scale) / 2
+    p = vb.mapViewToScene(QPointF(10.0, 23.0))
+    x, y = int((p.x() - src.x()) * scale + ox), int((p.y() - src.y()) * scale + oy)
+    day = rgb[y - 8: y + 8, x - 8: x + 8].mean()
+    clock.seek(300.0 + 12 * 3600.0)
+    night = _rgb(panel.render_image(1200, 600))[y - 8: y + 8, x - 8: x + 8].mean()
+    assert day > 120 and night < 0.6 * day
+    grab = panel.plot_widget.grab().toImage()
+    assert _rgb(grab).std() > 30
+
+
+def test_a_soyuz_close_to_the_station_shares_its_label(qtbot):
+    """In final approach (83 m away) the Soyuz is named in the station's label, not over it."""
+    from orbitviz.core.clock import SimulationClock
+    from orbitviz.core.mission import MissionModel
+    from orbitviz.core.viewstate import ViewState
+    from orbitviz.ui.groundtrack import GroundTrackPanel
+
+    model = MissionModel.build()
+    clock = SimulationClock(*model.window, met_s=12000.0)
+    panel = GroundTrackPanel(model, clock, ViewState())
+    qtbot.addWidget(panel)
+    panel.resize(800, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.refresh()
+    assert not panel.labels["soyuz-ms-19"].isVisible()
+    assert "Soyuz MS-19 close by" in panel.labels["iss"].toPlainText()
+    clock.seek(5000.0)  # 600 km apart: each has its own label
+    panel.refresh()
+    assert panel.labels["soyuz-ms-19"].isVisible()
