@@ -105,12 +105,9 @@ def earth(view):
 
 def render(view, name):
     """An (H, W, 3) RGB frame, saved as a PNG under /tmp."""
-    from PySide6.QtGui import QImage
+    from _frames import render_rgb
 
-    bgra = np.ascontiguousarray(view.renderToArray((W, H)))
-    QImage(bgra.data, W, H, 4 * W, QImage.Format.Format_ARGB32).save(
-        f"/tmp/orbitviz-gl-earth-{name}.png")
-    return bgra[..., [2, 1, 0]].astype(np.float64)
+    return render_rgb(view, W, H, f"/tmp/orbitviz-gl-earth-{name}.png")
 
 
 def project(view, p_world):

@@ -36,12 +36,10 @@ def view(qtbot):
 
 
 def render(view, name):
-    from PySide6.QtGui import QImage
+    """An (H, W, 3) RGB frame, saved as a PNG under /tmp."""
+    from _frames import render_rgb
 
-    bgra = np.ascontiguousarray(view.renderToArray((W, H)))
-    QImage(bgra.data, W, H, 4 * W, QImage.Format.Format_ARGB32).save(
-        f"/tmp/orbitviz-gl-stars-{name}.png")
-    return bgra[..., [2, 1, 0]].astype(np.float64)
+    return render_rgb(view, W, H, f"/tmp/orbitviz-gl-stars-{name}.png")
 
 
 def project_direction(view, d_world):
