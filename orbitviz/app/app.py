@@ -285,9 +285,12 @@ class OrbitvizApp(QtCore.QObject):
             for layer in ("labels", "events"):
                 state.layers[layer] = False
         scale = height / max(self.viewport.height(), 1)
+        # the ground-track map goes into the picture when it is shown on screen
+        inset = self.map.image_at if self.window.dock_shown("Map") else None
         return ExportSpec(size=(int(width), int(height)), view=state.camera, frame=state.frame,
                           caption=caption, transparent=transparent, credit=credit,
-                          view_state=state, camera=self.viewport.camera(), pixel_scale=scale)
+                          view_state=state, camera=self.viewport.camera(), pixel_scale=scale,
+                          inset=inset)
 
     def _view_aspect(self) -> float:
         return self.viewport.width() / max(self.viewport.height(), 1)

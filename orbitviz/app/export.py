@@ -91,6 +91,9 @@ class ExportSpec:
     camera: dict | None = None
     pixel_scale: float | None = None
     quality: int = 92
+    #: optional ``inset(met_s, width, height) -> QImage`` painted in the top-right corner
+    #: (the app passes its ground-track map when the map is shown)
+    inset: object = None
 
 
 # -- checks (no Qt) ---------------------------------------------------------------------
@@ -461,6 +464,8 @@ class Exporter:
         img = QtGui.QImage(arr.data, w, h, 4 * w,
                            QtGui.QImage.Format.Format_ARGB32_Premultiplied).copy()
         del arr
+        if spec.inset is not None:
+            self._inset(img, met_s, spec.inset)
         self._decorate(img, met_s, spec)
         img = img.convertToFormat(QtGui.QImage.Format.Format_ARGB32)
         self.timings["compose"] = time.perf_counter() - t0
@@ -495,6 +500,33 @@ class Exporter:
         out = write_atomic(path, writer)
         self.timings["write"] = time.perf_counter() - t0
         return out
+
+    #: Inset width as a share of the picture's width, and its margin as a share of the height.
+    INSET_WIDTH = 0.32
+    INSET_MARGIN = 0.026
+
+    def inset_rect(self, width: int, height: int):
+        """(x, y, w, h) in pixels of the inset in a ``width`` × ``height`` picture: top right,
+        a 2:1 map."""
+        iw = int(round(width * self.INSET_WIDTH))
+        ih = iw // 2
+        m = int(round(height * self.INSET_MARGIN))
+        return width - m - iw, m, iw, ih
+
+    def _inset(self, img, met_s: float, inset) -> None:
+        from PySide6 import QtCore, QtGui
+
+        x, y, iw, ih = self.inset_rect(img.width(), img.height())
+        picture = inset(met_s, iw, ih)
+        p = QtGui.QPainter(img)
+        try:
+            p.drawImage(QtCore.QRect(x, y, iw, ih), picture)
+            pen = QtGui.QPen(QtGui.QColor(220, 226, 236, 200))
+            pen.setWidthF(max(1.0, img.height() / 1080.0))
+            p.setPen(pen)
+            p.drawRect(QtCore.QRectF(x, y, iw, ih))
+        finally:
+            p.end()
 
     # -- caption and credit ---------------------------------------------------------------------
     def _decorate(self, img, met_s: float, spec: ExportSpec) -> None:

@@ -373,6 +373,18 @@ class GroundTrackPanel(QtWidgets.QWidget):
         ids = list(self.markers.data["data"])
         return {oid: (float(yy), float(xx)) for oid, xx, yy in zip(ids, x, y)}
 
+    def image_at(self, met_s: float, width: int, height: int) -> QtGui.QImage:
+        """The map drawn at ``met_s`` (not the clock's time) as a ``width`` × ``height``
+        image, for exports and clip frames; the panel goes back to the clock's time."""
+        self._redraw(float(met_s))
+        try:
+            return self.render_image(width, height)
+        finally:
+            if self.isVisible():
+                self._redraw(self._met)
+            else:
+                self._dirty = True
+
     def render_image(self, width: int, height: int) -> QtGui.QImage:
         """The map as it is drawn now, rendered into a ``width`` × ``height`` ARGB32 image
         (the plot scaled to fit, the map background around it)."""

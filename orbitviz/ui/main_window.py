@@ -187,6 +187,11 @@ class MainWindow(QtWidgets.QMainWindow):
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
+    def dock_shown(self, title: str) -> bool:
+        """True when the dock ``title`` is open and not hidden behind another tab."""
+        dock = self._docks.get(title)
+        return bool(dock is not None and dock.isVisible() and not dock.visibleRegion().isEmpty())
+
     def check_preset(self, key: str) -> None:
         if key in self.preset_actions:
             self.preset_actions[key].setChecked(True)

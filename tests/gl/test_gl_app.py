@@ -152,3 +152,27 @@ def test_clip_from_the_app_dialog(qtbot, settings, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name != "ascent.mp4" and
                 p.suffix != ".ini"]  # no temporary left behind
     app.window.close()
+
+
+def test_the_map_goes_into_exports_when_it_is_shown(qtbot, settings, tmp_path):
+    app = _open(qtbot, settings)
+    app.clock.seek(5000.0)
+    docks = app.window._docks
+    docks["Rendezvous"].raise_()
+    qtbot.waitUntil(lambda: not app.window.dock_shown("Map"), timeout=3000)
+    w, h = 1280, 720
+    without = _rgb(app.exporter().render(app.clock.met_s,
+                                         app.export_spec(w, h, caption="none", credit=False)))
+    docks["Map"].raise_()
+    qtbot.waitUntil(lambda: app.window.dock_shown("Map"), timeout=3000)
+    spec = app.export_spec(w, h, caption="none", credit=False)
+    assert spec.inset is not None
+    with_map = _rgb(app.exporter().render(app.clock.met_s, spec))
+    x, y, iw, ih = app.exporter().inset_rect(w, h)
+    expected = _rgb(app.map.image_at(app.clock.met_s, iw, ih))
+    region = with_map[y + 2:y + ih - 2, x + 2:x + iw - 2]
+    assert np.abs(region - expected[2:-2, 2:-2]).mean() < 2.0      # the map, at that time
+    assert np.abs(region - without[y + 2:y + ih - 2, x + 2:x + iw - 2]).mean() > 8.0
+    outside = (slice(ih + 40, h), slice(0, x - 40))
+    assert np.abs(with_map[outside] - without[outside]).mean() < 1.0  # the rest unchanged
+    app.window.close()
