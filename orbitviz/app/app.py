@@ -202,10 +202,12 @@ class OrbitvizApp(QtCore.QObject):
         from orbitviz.ui.groundtrack import GroundTrackPanel
 
         self.map = GroundTrackPanel(model, self.clock, state)
+        self.shots_panel = self._make_shots_panel(model)
         self.layers.sync_from_state()
         self.window.set_content(self.viewport, Legend(), self.time_controls,
                                 {"Layers": self.layers, "Readouts": self.readouts,
-                                 "Rendezvous": self.rendezvous, "Map": self.map},
+                                 "Rendezvous": self.rendezvous, "Map": self.map,
+                                 "Shots": self.shots_panel},
                                 _time_actions(self.time_controls), s.value("window/state"))
 
         self.clock.subscribe(self.scene.set_time)
@@ -229,6 +231,72 @@ class OrbitvizApp(QtCore.QObject):
         self.window.check_frame(state.frame)
         self.scene.set_time(self.clock.met_s)
         self.ready.emit()
+
+    # -- saved shots ---------------------------------------------------------------------------------
+    def _make_shots_panel(self, model):
+        from orbitviz.app.paths import default_shots_path
+        from orbitviz.core.shots import ShotBook, ShotError
+        from orbitviz.ui.shots import ShotsPanel
+
+        from pathlib import Path
+
+        path = Path(self.settings.value("shots/path") or default_shots_path())
+        try:
+            self.shots = ShotBook(path, model.axis)
+        except ShotError as exc:  # a broken file is reported and left as it is
+            spare = path.with_name(path.stem + " (new)" + path.suffix)
+            QtWidgets.QMessageBox.warning(
+                self.window, "Saved shots",
+                f"{exc}\n\nThat file is left untouched; new shots go to {spare}.")
+            try:
+                self.shots = ShotBook(spare, model.axis)
+            except ShotError:
+                import tempfile
+
+                self.shots = ShotBook(Path(tempfile.mkdtemp()) / "shots.json", model.axis)
+        panel = ShotsPanel(self.shots, model.axis)
+        panel.save_requested.connect(self.save_shot)
+        panel.apply_requested.connect(self.apply_shot)
+        return panel
+
+    def save_shot(self, name: str) -> None:
+        """Save the current view (camera, frame, time, layers) as the shot ``name``."""
+        from orbitviz.core.shots import Shot, ShotError
+
+        try:
+            shot = Shot.create(name, self.clock.met_s, self.model.axis, view_state=self.state,
+                               camera=self.viewport.camera())
+            self.shots.add(shot, replace=True)
+        except ShotError as exc:
+            QtWidgets.QMessageBox.warning(self.window, "Save shot", str(exc))
+            return
+        self.shots_panel.refresh()
+        self.window.statusBar().showMessage(f"Saved the shot '{shot.name}' in "
+                                            f"{self.shots.path}", 6000)
+
+    def apply_shot(self, name: str) -> None:
+        """Go to a saved shot: its time, frame, layers, track span and camera."""
+        from orbitviz.core.shots import ShotError
+
+        try:
+            shot = self.shots.get(name)
+        except ShotError as exc:
+            QtWidgets.QMessageBox.warning(self.window, "Saved shots", str(exc))
+            return
+        v = shot.view()
+        self.state.layers = dict(v.layers)
+        self.state.frame = v.frame
+        self.state.track_behind_s = v.track_behind_s
+        self.state.track_ahead_s = v.track_ahead_s
+        self.layers.sync_from_state()
+        self.window.check_frame(v.frame)
+        self.apply_preset(v.camera)
+        if shot.camera:
+            self.viewport.set_camera_dict(shot.camera)
+        self.select(v.selected)
+        self.clock.seek(shot.met_s)
+        self.scene.update()
+        self.map.refresh()
 
     # -- intents ------------------------------------------------------------------------------------
     def apply_preset(self, name: str) -> None:

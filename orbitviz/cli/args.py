@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXPORT_HELP + " " + TIME_HELP)
     what = ex.add_argument_group("what to export (one of)")
     what.add_argument("--at", metavar="TIME", help="one picture at TIME (.png or .jpg)")
+    what.add_argument("--shot", metavar="NAME",
+                      help="one picture of a saved shot: its time, camera, frame and layers")
     what.add_argument("--events", action="store_true",
                       help="one captioned picture per mission event, plus index.html, in DIR")
     what.add_argument("--from", dest="from_", metavar="TIME", help="start of a clip")
@@ -66,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--tile", metavar="PX", type=_tile,
                     help="largest render pass in pixels (default: the GL limit)")
     ex.add_argument("--force", action="store_true", help="overwrite existing files")
+    ex.add_argument("--shots", metavar="FILE",
+                    help="the saved-shots file for --shot (default: the app's own)")
     ex.add_argument("--fps", metavar="N", type=_fps, default=30,
                     help="clip frames per second of video (default 30)")
     ex.add_argument("--rate", metavar="X", type=_rate, default=60.0,
@@ -73,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-EXPORT_HELP = ("Forms: export --at TIME --out FILE.png|.jpg; export --events --out DIR; "
+EXPORT_HELP = ("Forms: export --at TIME --out FILE.png|.jpg; export --shot NAME --out FILE.png; "
+               "export --events --out DIR; "
                "export --from TIME --to TIME --out FILE.mp4|DIR/.")
 FRAMES = ("earth-fixed", "inertial")
 MAX_SIZE_PX = 16384
@@ -136,7 +141,7 @@ def export_kind(ns) -> str:
     sequence (``clip-dir``); the output form follows ``--out``'s extension."""
     if ns.events:
         return "events"
-    if ns.at is not None:
+    if ns.at is not None or ns.shot is not None:
         return "still"
     out = ns.out or ""
     return "clip" if out.lower().endswith(".mp4") else "clip-dir"
@@ -172,16 +177,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def _check_export(ns) -> None:
     clip = ns.from_ is not None or ns.to is not None
-    forms = sum([ns.at is not None, bool(ns.events), clip])
+    forms = sum([ns.at is not None, ns.shot is not None, bool(ns.events), clip])
     if forms != 1:
-        raise UsageError("export takes one of --at TIME, --events, or --from TIME --to TIME")
+        raise UsageError("export takes one of --at TIME, --shot NAME, --events, or "
+                         "--from TIME --to TIME")
+    if ns.shots is not None and ns.shot is None:
+        raise UsageError("--shots FILE goes with --shot NAME")
     if clip and None in (ns.from_, ns.to):
         raise UsageError("a clip needs both --from TIME and --to TIME")
     if not ns.out:
         raise UsageError("export needs --out FILE (or --out DIR for --events and sequences)")
     out = ns.out
     ext = _ext(out)
-    if ns.at is not None:
+    if ns.at is not None or ns.shot is not None:
         if ext not in IMAGE_EXTS:
             raise UsageError(f"unknown extension '{ext or out}' for a picture: use .png or .jpg")
         if ns.transparent and ext in (".jpg", ".jpeg"):

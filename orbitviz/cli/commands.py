@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -167,7 +168,15 @@ def export(ns) -> int:
         spec = ex.ExportSpec(size=tuple(ns.size), view=ex.check_view(ns.view or "earth", model),
                              frame=ns.frame, caption=ns.caption, transparent=ns.transparent,
                              credit=ns.credit, tile=ns.tile)
-        if kind == "still":
+        if kind == "still" and ns.shot is not None:
+            shot = _load_shot(ns, model)
+            spec = dataclasses.replace(spec, view=shot.view().camera, view_state=shot.view(),
+                                       camera=shot.camera)
+            met = ex.check_time(model, shot.met_s)
+            ex.check_spec(spec, model, ns.out)
+            ex.check_output(ns.out, ns.force)
+            job = lambda exporter: _export_still(exporter, ns, spec, met)  # noqa: E731
+        elif kind == "still":
             met = ex.check_time(model, _parse(ns.at, model))
             ex.check_spec(spec, model, ns.out)
             ex.check_output(ns.out, ns.force)
@@ -186,6 +195,25 @@ def export(ns) -> int:
     except ex.ExportError as exc:
         raise CommandError(str(exc)) from None
     return _with_gl(model, job)
+
+
+def _load_shot(ns, model):
+    """The saved shot ``--shot NAME`` from ``--shots FILE`` or the app's own file."""
+    from orbitviz.core.shots import ShotBook, ShotError
+
+    if ns.shots:
+        path = ns.shots
+    else:
+        from orbitviz.app.paths import default_shots_path
+
+        path = default_shots_path()
+    try:
+        book = ShotBook(path, model.axis)
+        if not len(book):
+            raise CommandError(f"no saved shots in {path}: save one in the app (Shots panel)")
+        return book.get(ns.shot)
+    except ShotError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _export_still(exporter, ns, spec, met) -> int:

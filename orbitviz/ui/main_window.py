@@ -90,7 +90,7 @@ class MainWindow(QtWidgets.QMainWindow):
             dock = QtWidgets.QDockWidget(title, self)
             dock.setObjectName(f"dock-{title}")
             dock.setWidget(widget)
-            area = (QtCore.Qt.DockWidgetArea.LeftDockWidgetArea if title == "Layers"
+            area = (QtCore.Qt.DockWidgetArea.LeftDockWidgetArea if title in ("Layers", "Shots")
                     else QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
             self.addDockWidget(area, dock)
             self._docks[title] = dock

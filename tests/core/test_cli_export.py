@@ -61,6 +61,9 @@ def test_parse_the_three_forms():
     (["--from", "T+0", "--to", "T+9", "--out", "c.mp4", "--fps", "0"], "between 1 and 240"),
     (["--from", "T+0", "--to", "T+9", "--out", "c.mp4", "--rate", "-1"], "above 0"),
     (["--events", "--out", "sheet.png"], "folder"),
+    (["--at", "T+0", "--shot", "x", "--out", "a.png"], "one of"),
+    (["--at", "T+0", "--shots", "s.json", "--out", "a.png"], "goes with --shot"),
+    (["--shot", "x", "--out", "a.mp4"], "unknown extension"),
 ])
 def test_parse_errors(argv, words):
     with pytest.raises(UsageError, match=words):
@@ -212,3 +215,19 @@ def test_event_views_suit_the_event():
                       ("deorbit-burn", "follow:soyuz-ms-18"),
                       ("landing", "follow:soyuz-ms-18")):
         assert event_view(model, replace(events[eid], view="")) == view, eid
+
+
+def test_an_unknown_shot_is_one_line_naming_the_known_ones(capsys, tmp_path):
+    import json
+
+    from orbitviz.core.scenario import load_scenario
+    from orbitviz.core.shots import Shot, ShotBook
+
+    book = ShotBook(tmp_path / "shots.json", load_scenario().axis)
+    book.add(Shot.create("Docking", 12448.558, book.axis))
+    rc, out, err = run(capsys, "--shot", "Landing", "--shots", str(tmp_path / "shots.json"),
+                       "--out", str(tmp_path / "x.png"))
+    assert rc == 2 and out == "" and err.count("\n") == 1
+    assert "Landing" in err and "Docking" in err
+    assert json.loads((tmp_path / "shots.json").read_text())["shots"][0]["name"] == "Docking"
+    assert not (tmp_path / "x.png").exists()

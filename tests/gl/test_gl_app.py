@@ -176,3 +176,47 @@ def test_the_map_goes_into_exports_when_it_is_shown(qtbot, settings, tmp_path):
     outside = (slice(ih + 40, h), slice(0, x - 40))
     assert np.abs(with_map[outside] - without[outside]).mean() < 1.0  # the rest unchanged
     app.window.close()
+
+
+def test_a_saved_shot_round_trips_and_renders_the_same_image(qtbot, settings, tmp_path):
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    from orbitviz.app.export import ExportSpec
+    from orbitviz.core.shots import ShotBook
+
+    settings.setValue("shots/path", str(tmp_path / "shots.json"))
+    app = _open(qtbot, settings)
+    app.apply_preset("rendezvous")
+    app.clock.seek(12100.0)
+    app.viewport.orbit(25.0, -5.0)
+    app.set_frame("inertial")
+    app.state.layers["grid"] = False
+    app.save_shot("Final approach")
+    # the file on disk holds it, and reading it back gives the same shot
+    book = ShotBook(tmp_path / "shots.json", app.model.axis)
+    shot = book.get("final approach")
+    assert shot.met_s == pytest.approx(12100.0, abs=1e-3)
+    assert shot.view().frame == "inertial" and shot.view().layers["grid"] is False
+    assert shot.camera["azimuth_deg"] == pytest.approx(app.viewport.opts["azimuth"])
+    # going elsewhere and back restores the view
+    app.apply_preset("earth")
+    app.clock.seek(0.0)
+    app.apply_shot("Final approach")
+    assert app.clock.met_s == pytest.approx(12100.0, abs=1e-3)
+    assert app.state.frame == "inertial" and app.state.camera == "rendezvous"
+    # the CLI renders the saved shot from the file: the same picture the app renders of it
+    out = tmp_path / "shot.png"
+    p = subprocess.run([sys.executable, "-m", "orbitviz", "export", "--shot", "Final approach",
+                        "--shots", str(tmp_path / "shots.json"), "--out", str(out),
+                        "--size", "960x540", "--caption", "none", "--no-credit"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    spec = ExportSpec(size=(960, 540), view=shot.view().camera, view_state=shot.view(),
+                      camera=shot.camera, caption="none", credit=False)
+    direct = _rgb(app.exporter().render(shot.met_s, spec))
+    from_file = _rgb(QImage(str(out)))
+    assert np.abs(from_file - direct).mean() < 1.0
+    app.window.close()

@@ -1,0 +1,24 @@
+"""Where orbitviz keeps the user's files (Qt decides the platform's locations)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ORG = "orbitviz"
+APP = "orbitviz"
+
+
+def default_shots_path() -> Path:
+    """The saved-shots file the app and ``orbitviz export --shot`` share by default:
+    ``shots.json`` in the platform's application-data folder (on Linux
+    ``~/.local/share/orbitviz/orbitviz/``). A plain JSON file the user can copy and share."""
+    from PySide6 import QtCore
+
+    if not QtCore.QCoreApplication.organizationName():
+        QtCore.QCoreApplication.setOrganizationName(ORG)
+    if not QtCore.QCoreApplication.applicationName() or \
+            QtCore.QCoreApplication.applicationName() == "python":
+        QtCore.QCoreApplication.setApplicationName(APP)
+    base = QtCore.QStandardPaths.writableLocation(
+        QtCore.QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base) / "shots.json"
