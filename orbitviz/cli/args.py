@@ -16,6 +16,8 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+TLE_HELP = ("your own satellites: a TLE/3LE file or OMM JSON/XML with one or many objects; "
+            "malformed sets are reported and skipped")
 TIME_HELP = ("TIME: ISO 8601 UTC (2021-10-05T12:22:31Z), T+SECONDS / T-SECONDS, "
              "T+[d.]hh:mm:ss, or an event id (docking)")
 
@@ -25,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
                 description="The Soyuz MS-19 'Challenge' mission (October 2021) in 3D.",
                 epilog=TIME_HELP)
     p.add_argument("--version", action="version", version=f"orbitviz {__version__}")
+    p.add_argument("--tle", dest="tle_top", metavar="FILE", action="append", default=[],
+                   help=TLE_HELP + " (repeatable)")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     ev = sub.add_parser("events", help="list the mission's events", epilog=TIME_HELP)
@@ -37,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--to", metavar="TIME", help="end of a series")
     st.add_argument("--step", metavar="SECONDS", type=_positive_seconds,
                     help="series step in seconds")
+    st.add_argument("--tle", metavar="FILE", action="append", default=[],
+                    help=TLE_HELP + "; listed beside the mission's objects, and TIME may be "
+                    "anywhere within their sets' validity (repeatable)")
     fmt = st.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print JSON")
     fmt.add_argument("--csv", action="store_true", help="print CSV (series only)")
@@ -67,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="transparent background, no stars (PNG only)")
     ex.add_argument("--tile", metavar="PX", type=_tile,
                     help="largest render pass in pixels (default: the GL limit)")
+    ex.add_argument("--tle", metavar="FILE", action="append", default=[],
+                    help=TLE_HELP + "; for now they are loaded and checked only: pictures "
+                    "do not show them yet (repeatable)")
     ex.add_argument("--force", action="store_true", help="overwrite existing files")
     ex.add_argument("--shots", metavar="FILE",
                     help="the saved-shots file for --shot (default: the app's own)")
@@ -160,6 +170,9 @@ def _positive_seconds(text: str) -> float:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Parse and check ``argv``; raises :class:`UsageError` with a one-line message."""
     ns = build_parser().parse_args(argv)
+    # the top-level --tle has its own dest: a subcommand's defaults would overwrite it
+    ns.tle = list(ns.tle_top) + list(getattr(ns, "tle", None) or [])
+    del ns.tle_top
     if ns.command == "state":
         series = any(x is not None for x in (ns.from_, ns.to, ns.step))
         if ns.at is not None and series:

@@ -72,16 +72,57 @@ def events(ns) -> int:
 
 
 # -- state ------------------------------------------------------------------------------
-def _snapshot(model, met: float) -> dict:
+def _catalog(ns, model):
+    """The user's element-set files (``--tle FILE``, repeatable) as a UserCatalog, or None.
+
+    Each malformed set is one stderr line (``file:line: message``); a file that cannot be
+    read or holds no valid object is a CommandError (exit status 2)."""
+    paths = getattr(ns, "tle", None) or []
+    if not paths:
+        return None
+    from orbitviz.core.catalog import CatalogError, load_element_files
+
     try:
-        return model.snapshot(met)
-    except NoStateError as exc:
+        catalog, errors = load_element_files(paths, model.axis)
+    except CatalogError as exc:
         raise CommandError(str(exc)) from None
+    for err in errors:
+        sys.stderr.write(f"{err}\n")
+    sys.stderr.flush()
+    return catalog
+
+
+def _snapshot(model, met: float, catalog=None) -> dict:
+    """The mission's snapshot with the user's objects added; where only user objects
+    exist, theirs alone (the Sun from their own Earth orientation)."""
+    user = catalog.snapshot_objects(met) if catalog is not None else {}
+    if model.existing(met):
+        try:
+            snap = model.snapshot(met)
+        except NoStateError as exc:
+            raise CommandError(str(exc)) from None
+        snap["objects"].update(user)
+        return snap
+    if user:
+        lat, lon = catalog.subsolar_point(met)
+        return {"utc": model.axis.iso_utc(met), "met_s": round(float(met), 6),
+                "objects": user, "sun": {"subsolar_lat_deg": lat, "subsolar_lon_deg": lon}}
+    try:
+        model.snapshot(met)
+        message = f"no object exists at {model.axis.iso_utc(met)}"
+    except NoStateError as exc:
+        message = str(exc)
+    if catalog is not None:
+        spans = ", ".join(f"{model.axis.iso_utc(a, 0)} to {model.axis.iso_utc(b, 0)}"
+                          for a, b in catalog.coverage)
+        message += f"; your element sets cover {spans}"
+    raise CommandError(message)
 
 
 def _table(snap: dict, axis) -> str:
     lines = [f"{snap['utc']}   {format_met(snap['met_s'], 1)}"]
-    header = (f"{'object':<13} {'phase':<15} {'lat °':>8} {'lon °':>9} {'alt km':>9} "
+    w = max([13] + [len(oid) for oid in snap["objects"]])
+    header = (f"{'object':<{w}} {'phase':<15} {'lat °':>8} {'lon °':>9} {'alt km':>9} "
               f"{'v km/s':>7}  source")
     lines.append(header)
     for oid, o in snap["objects"].items():
@@ -90,7 +131,7 @@ def _table(snap: dict, axis) -> str:
             src = f"TLE {o['tle']['file']} (age {age_h:+.1f} h)"
         else:
             src = "model"
-        lines.append(f"{oid:<13} {o['phase']:<15} {o['lat_deg']:8.3f} {o['lon_deg']:9.3f} "
+        lines.append(f"{oid:<{w}} {o['phase']:<15} {o['lat_deg']:8.3f} {o['lon_deg']:9.3f} "
                      f"{o['alt_km']:9.3f} {o['speed_km_s']:7.3f}  {src}")
     sun = snap["sun"]
     lines.append(f"Sun overhead at {sun['subsolar_lat_deg']:.3f}°, "
@@ -123,8 +164,9 @@ def _rows(snap: dict):
 
 def state(ns) -> int:
     model = _model()
+    catalog = _catalog(ns, model)
     if ns.at is not None:
-        snap = _snapshot(model, _parse(ns.at, model))
+        snap = _snapshot(model, _parse(ns.at, model), catalog)
         _out(json.dumps(snap, indent=2) + "\n" if ns.json else _table(snap, model.axis))
         return 0
     t0 = _parse(ns.from_, model)
@@ -132,11 +174,12 @@ def state(ns) -> int:
     if t1 < t0:
         raise CommandError("--to is before --from")
     count = int(math.floor((t1 - t0) / ns.step + 1e-9)) + 1
-    if count * max(1, len(model.objects)) > MAX_SERIES_ROWS:
+    n_objects = max(1, len(model.objects) + (len(catalog) if catalog is not None else 0))
+    if count * n_objects > MAX_SERIES_ROWS:
         raise CommandError(f"that series has {count} times; use a larger --step "
-                           f"(at most {MAX_SERIES_ROWS // len(model.objects)} times)")
+                           f"(at most {MAX_SERIES_ROWS // n_objects} times)")
     times = t0 + ns.step * np.arange(count)
-    snaps = [_snapshot(model, float(t)) for t in times]
+    snaps = [_snapshot(model, float(t), catalog) for t in times]
     if ns.json:
         rows = [row for snap in snaps for row in _rows(snap)]
         _out(json.dumps(rows, indent=1) + "\n")
@@ -163,6 +206,7 @@ def export(ns) -> int:
     from orbitviz.cli.args import export_kind
 
     model = _model()
+    _catalog(ns, model)  # loaded and checked only: pictures do not draw user objects yet
     kind = export_kind(ns)
     try:
         spec = ex.ExportSpec(size=tuple(ns.size), view=ex.check_view(ns.view or "earth", model),

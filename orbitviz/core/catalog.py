@@ -1,0 +1,306 @@
+"""The user's own satellites: element-set files (TLE/3LE, OMM JSON/XML/CSV) as scene objects.
+
+:func:`load_element_files` reads files, groups their sets by NORAD number (one object per
+number, its sets switched between as the station's are, by
+:class:`~orbitviz.core.elements.ElementSetChain`), and gives each object an id: the slug of
+its name (``ISS (ZARYA)`` → ``iss-zarya``), with ``-<NORAD number>`` appended when that id
+is taken (by the mission's objects or by an earlier object, in file order). A set is used at
+most 3 days before the first epoch and after the last; sets of one object more than 10 days
+apart form separate chains,
+so an object has no state in a gap between them.
+
+Times are ``met_s`` on the mission's :class:`~orbitviz.core.timeaxis.TimeAxis` (TT seconds
+from lift-off), states GCRS km and km/s. Element sets may lie years from the mission:
+:class:`UserCatalog` keeps its own Earth orientation over its objects' validity.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sgp4.api import SatrecArray
+
+from orbitviz.core.elements import ElementSetChain, NoStateError, SetSpan
+from orbitviz.core.frames import EarthOrientation
+from orbitviz.core.geodesy import itrs_to_geodetic
+from orbitviz.core.omm import parse_omm_csv, parse_omm_json, parse_omm_xml, sniff_format
+from orbitviz.core.timeaxis import TimeAxis
+from orbitviz.core.tle import TleError, TleSet, parse_tle_text
+
+#: The mission's own object ids: user objects never take them.
+MISSION_IDS = ("iss", "soyuz-ms-19", "soyuz-ms-18")
+#: Longest gap between consecutive epochs of one object that its chain bridges, seconds
+#: (the mission's own station sets have a 7-day gap, bridged as the station's chain does).
+BRIDGE_MAX_S = 10 * 86400.0
+#: Margin of Earth-orientation nodes beyond the objects' validity, seconds.
+_EO_MARGIN_S = 3 * 3600.0
+
+
+class CatalogError(ValueError):
+    """A file that cannot be used at all (unreadable, or no valid object); one line."""
+
+
+def slugify(name: str) -> str:
+    """Lowercase ASCII words joined by ``-``: ``ISS (ZARYA)`` → ``iss-zarya``; "" if none."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def read_element_file(path: Path | str):
+    """``(sets, errors)`` of one file, its format found from its content (TLE/3LE, OMM
+    JSON, XML or CSV). Error sources are the file name. :class:`CatalogError` if the file
+    cannot be read."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read {p}: {exc.strerror or exc}") from None
+    text = raw.decode("utf-8", errors="replace")
+    kind = sniff_format(text, p.suffix)
+    parse = {"json": parse_omm_json, "xml": parse_omm_xml, "csv": parse_omm_csv,
+             "tle": parse_tle_text}[kind]
+    return parse(text, p.name)
+
+
+@dataclass
+class UserObject:
+    """One user satellite: every set with its NORAD number, in chains of nearby epochs."""
+
+    id: str
+    name: str
+    norad_id: int
+    chains: list[ElementSetChain]
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def start_s(self) -> float:
+        return self.chains[0].start_s
+
+    @property
+    def end_s(self) -> float:
+        return self.chains[-1].end_s
+
+    @property
+    def sets(self) -> list[TleSet]:
+        return [span.tle for c in self.chains for span in c.spans]
+
+    def chain_at(self, met_s: float) -> ElementSetChain | None:
+        for c in self.chains:
+            if c.start_s <= met_s <= c.end_s:
+                return c
+        return None
+
+    def exists(self, met_s: float) -> bool:
+        return self.chain_at(met_s) is not None
+
+    def span_at(self, met_s: float) -> SetSpan:
+        """The set in use at ``met_s``; :class:`NoStateError` where none is."""
+        c = self.chain_at(met_s)
+        if c is None:
+            raise NoStateError(f"{self.name} has no element set near that time")
+        return c.span_at(met_s)
+
+    def validity(self) -> list[tuple[float, float]]:
+        """The ``met_s`` spans where the object has a state."""
+        return [(c.start_s, c.end_s) for c in self.chains]
+
+
+@dataclass
+class UserStates:
+    """States of the user objects that exist at one instant (GCRS km, km/s)."""
+
+    met_s: float
+    ids: list[str]
+    r_gcrs_km: np.ndarray  # (N,3)
+    v_gcrs_km_s: np.ndarray  # (N,3)
+
+
+class UserCatalog:
+    """The user's objects, keyed by id in load order; all on the mission's time axis."""
+
+    def __init__(self, axis: TimeAxis, objects: dict[str, UserObject]):
+        self.axis = axis
+        self.objects = objects
+        self._list = list(objects.values())
+        spans = sorted(s for o in self._list for s in o.validity())
+        merged: list[list[float]] = []
+        for a, b in spans:
+            if merged and a <= merged[-1][1] + 2 * _EO_MARGIN_S:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        #: Disjoint ``met_s`` spans where at least one object has a state.
+        self.coverage = [(a, b) for a, b in merged]
+        self._eo: dict[int, EarthOrientation] = {}
+        self._arrays: dict[tuple, SatrecArray] = {}
+
+    def __len__(self) -> int:
+        return len(self._list)
+
+    # -- Earth orientation, per span of coverage ------------------------------------
+    def eo_at(self, met_s: float) -> EarthOrientation | None:
+        """Earth orientation covering ``met_s`` (built once per coverage span)."""
+        for k, (a, b) in enumerate(self.coverage):
+            if a <= met_s <= b:
+                if k not in self._eo:
+                    self._eo[k] = EarthOrientation(self.axis, a - _EO_MARGIN_S, b + _EO_MARGIN_S)
+                return self._eo[k]
+        return None
+
+    def covers(self, met_s: float) -> bool:
+        return any(a <= met_s <= b for a, b in self.coverage)
+
+    # -- states ---------------------------------------------------------------------
+    def existing(self, met_s: float) -> list[str]:
+        """Ids of the objects with a state at ``met_s``, in catalogue order."""
+        return [o.id for o in self._list if o.exists(met_s)]
+
+    def states_gcrs(self, met_s: float) -> UserStates:
+        """GCRS states of every object with a state at ``met_s`` (others are left out).
+
+        One vectorised SGP4 call (``SatrecArray``) for all objects' sets in use, and one
+        TEME → GCRS rotation: 3 ms for 2,000 objects, against 40 µs an object one chain at
+        a time (measured). Objects SGP4 fails for at that time (decayed) are left out too.
+        """
+        met = float(met_s)
+        eo = self.eo_at(met)
+        if eo is None:
+            return UserStates(met, [], np.zeros((0, 3)), np.zeros((0, 3)))
+        chosen: list[tuple[UserObject, SetSpan]] = []
+        for o in self._list:
+            c = o.chain_at(met)
+            if c is not None:
+                chosen.append((o, c.span_at(met)))
+        if not chosen:
+            return UserStates(met, [], np.zeros((0, 3)), np.zeros((0, 3)))
+        key = tuple(id(span.tle.satrec) for _, span in chosen)
+        arr = self._arrays.get(key)
+        if arr is None:
+            if len(self._arrays) > 16:
+                self._arrays.clear()
+            arr = self._arrays[key] = SatrecArray([span.tle.satrec for _, span in chosen])
+        jd, fr = self.axis.jd_utc_split(np.array([met]))
+        e, r, v = arr.sgp4(np.asarray(jd, float), np.asarray(fr, float))
+        ok = e[:, 0] == 0
+        rot = eo.teme_to_gcrs(met)
+        r_g = r[ok, 0, :] @ rot.T
+        v_g = v[ok, 0, :] @ rot.T
+        ids = [o.id for (o, _), good in zip(chosen, ok) if good]
+        return UserStates(met, ids, r_g, v_g)
+
+    def tle_info(self, object_id: str, met_s: float) -> dict:
+        """The object's set in use at ``met_s``: file, epoch and age (as the station's)."""
+        span = self.objects[object_id].span_at(met_s)
+        return {"file": span.tle.source, "epoch_utc": self.axis.iso_utc(span.epoch_met_s),
+                "age_s": float(met_s - span.epoch_met_s)}
+
+    def snapshot_objects(self, met_s: float) -> dict:
+        """``{id: {...}}`` in the schema of ``orbitviz state --json`` (phase ``orbit``,
+        source ``tle``) for the objects with a state at ``met_s``."""
+        st = self.states_gcrs(met_s)
+        if not st.ids:
+            return {}
+        eo = self.eo_at(met_s)
+        r_itrs = eo.gcrs_to_itrs_position(st.r_gcrs_km, np.full(len(st.ids), float(met_s)))
+        lat, lon, alt = itrs_to_geodetic(r_itrs)
+        lat, lon, alt = np.atleast_1d(lat), np.atleast_1d(lon), np.atleast_1d(alt)
+        out = {}
+        for k, oid in enumerate(st.ids):
+            r, v = st.r_gcrs_km[k], st.v_gcrs_km_s[k]
+            out[oid] = {
+                "name": self.objects[oid].name, "phase": "orbit", "source": "tle",
+                "tle": self.tle_info(oid, met_s),
+                "lat_deg": float(lat[k]), "lon_deg": float(lon[k]), "alt_km": float(alt[k]),
+                "speed_km_s": float(np.linalg.norm(v)),
+                "r_gcrs_km": [float(x) for x in r], "v_gcrs_km_s": [float(x) for x in v],
+            }
+        return out
+
+    def subsolar_point(self, met_s: float) -> tuple[float, float]:
+        """(lat_deg, lon_deg) under the Sun at ``met_s`` (for instants outside the mission's
+        own Sun track); :class:`NoStateError` outside the catalogue's coverage."""
+        from orbitviz.core.sun import SunTrack
+
+        eo = self.eo_at(met_s)
+        if eo is None:
+            raise NoStateError("no user object covers that time")
+        sun = SunTrack(self.axis, eo, met_s - 600.0, met_s + 600.0)
+        lat, lon = sun.subsolar_point(met_s)
+        return float(lat), float(lon)
+
+
+def _chains(sets: list[TleSet], axis: TimeAxis) -> list[ElementSetChain]:
+    """Sets of one object split where consecutive epochs are more than 10 days apart."""
+    ordered = sorted(sets, key=lambda s: s.epoch_jd + s.epoch_fr)
+    unique: list[TleSet] = []
+    for s in ordered:  # the same epoch twice (one set in two files): keep the first
+        if unique and abs((s.epoch_jd + s.epoch_fr) - (unique[-1].epoch_jd + unique[-1].epoch_fr)) \
+                < 1e-8:
+            continue
+        unique.append(s)
+    groups: list[list[TleSet]] = [[unique[0]]]
+    for s in unique[1:]:
+        prev = groups[-1][-1]
+        gap_s = ((s.epoch_jd - prev.epoch_jd) + (s.epoch_fr - prev.epoch_fr)) * 86400.0
+        if gap_s > BRIDGE_MAX_S:
+            groups.append([s])
+        else:
+            groups[-1].append(s)
+    return [ElementSetChain(g, axis) for g in groups]
+
+
+def build_catalog(sets: list[TleSet], axis: TimeAxis,
+                  taken: tuple[str, ...] = MISSION_IDS) -> UserCatalog:
+    """Group ``sets`` (in file order) by NORAD number into objects with unique ids."""
+    by_norad: dict[int, list[TleSet]] = {}
+    for s in sets:
+        by_norad.setdefault(s.norad_id, []).append(s)
+    used = set(taken)
+    objects: dict[str, UserObject] = {}
+    for norad, group in by_norad.items():
+        named = [s for s in sorted(group, key=lambda s: s.epoch_jd + s.epoch_fr)
+                 if s.name != f"NORAD {norad}"]
+        name = named[-1].name if named else f"NORAD {norad}"
+        base = slugify(name) or f"norad-{norad}"
+        oid = base if base not in used else f"{base}-{norad}"
+        k = 2
+        while oid in used:
+            oid = f"{base}-{norad}-{k}"
+            k += 1
+        used.add(oid)
+        sources = list(dict.fromkeys(s.source for s in group))
+        objects[oid] = UserObject(oid, name, norad, _chains(group, axis), sources)
+    return UserCatalog(axis, objects)
+
+
+def load_element_files(paths, axis: TimeAxis | None = None,
+                       taken: tuple[str, ...] = MISSION_IDS):
+    """``(UserCatalog, errors)`` from element-set files, in the order given; ``axis``
+    defaults to the mission's.
+
+    ``errors`` are :class:`~orbitviz.core.tle.TleError` (``file:line: message``) for the
+    malformed sets; the good ones still load. A file that cannot be read or holds no valid
+    set raises :class:`CatalogError` naming it (and its first problem).
+    """
+    all_sets: list[TleSet] = []
+    errors: list[TleError] = []
+    for path in paths:
+        sets, errs = read_element_file(path)
+        if not sets:
+            first = f" (first problem: {errs[0]})" if errs else ""
+            raise CatalogError(f"{path}: no valid element set in the file{first}")
+        all_sets.extend(sets)
+        errors.extend(errs)
+    if axis is None:
+        from orbitviz.core.scenario import load_scenario
+
+        axis = load_scenario().axis
+    return build_catalog(all_sets, axis, taken), errors
+
+
+__all__ = ["CatalogError", "UserCatalog", "UserObject", "UserStates", "build_catalog",
+           "load_element_files", "read_element_file", "slugify", "MISSION_IDS"]
