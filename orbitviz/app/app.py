@@ -114,20 +114,34 @@ class Legend(QtWidgets.QLabel):
         super().__init__(parent)
         from orbitviz.render.scene import COLORS
 
-        def swatch(rgba):
-            r, g, b = (int(255 * c) for c in rgba[:3])
-            return f"<span style='color: rgb({r},{g},{b})'>&#9644;</span>"
-
-        self.setText(
-            "<div style='line-height:140%'>"
-            f"{swatch(COLORS['iss'])} ISS (element sets)<br>"
-            f"{swatch(COLORS['soyuz-ms-19'])} Soyuz MS-19<br>"
-            f"{swatch(COLORS['soyuz-ms-18'])} Soyuz MS-18<br>"
+        self._rows = [
+            f"{_swatch(COLORS['iss'])} ISS (element sets)",
+            f"{_swatch(COLORS['soyuz-ms-19'])} Soyuz MS-19",
+            f"{_swatch(COLORS['soyuz-ms-18'])} Soyuz MS-18",
             "<span style='color:#bbb'>&#9472; &#9472; &#9472;</span> modelled (ascent, "
-            "rendezvous, return)</div>")
+            "rendezvous, return)"]
+        self._user_row = ""
+        self._refresh()
         self.setStyleSheet("QLabel { background: rgba(10, 12, 18, 170); color: #dde3ee; "
                            "border-radius: 6px; padding: 8px 10px; margin: 10px; }")
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def set_user_objects(self, count: int) -> None:
+        """A row for the user's own satellites (none when ``count`` is 0)."""
+        from orbitviz.render.scene import USER_COLOR
+
+        self._user_row = (f"{_swatch(USER_COLOR)} Your objects ({count})" if count else "")
+        self._refresh()
+        self.adjustSize()
+
+    def _refresh(self) -> None:
+        rows = self._rows[:3] + ([self._user_row] if self._user_row else []) + self._rows[3:]
+        self.setText("<div style='line-height:140%'>" + "<br>".join(rows) + "</div>")
+
+
+def _swatch(rgba) -> str:
+    r, g, b = (int(255 * c) for c in rgba[:3])
+    return f"<span style='color: rgb({r},{g},{b})'>&#9644;</span>"
 
 
 class OrbitvizApp(QtCore.QObject):
@@ -135,8 +149,12 @@ class OrbitvizApp(QtCore.QObject):
 
     ready = QtCore.Signal()
 
-    def __init__(self, settings: QtCore.QSettings | None = None):
+    def __init__(self, settings: QtCore.QSettings | None = None, tle_paths=()):
         super().__init__()
+        #: Element-set files loaded so far (the user's own satellites), in load order.
+        self.element_paths: list[str] = []
+        self.user_catalog = None
+        self._pending_elements = [str(p) for p in tle_paths]
         from orbitviz.render.scene import PRESETS
 
         self.settings = settings or QtCore.QSettings()
@@ -204,7 +222,8 @@ class OrbitvizApp(QtCore.QObject):
         self.map = GroundTrackPanel(model, self.clock, state)
         self.shots_panel = self._make_shots_panel(model)
         self.layers.sync_from_state()
-        self.window.set_content(self.viewport, Legend(), self.time_controls,
+        self.legend = Legend()
+        self.window.set_content(self.viewport, self.legend, self.time_controls,
                                 {"Layers": self.layers, "Readouts": self.readouts,
                                  "Rendezvous": self.rendezvous, "Map": self.map,
                                  "Shots": self.shots_panel},
@@ -219,6 +238,7 @@ class OrbitvizApp(QtCore.QObject):
         self.window.export_image_requested.connect(self.export_image)
         self.window.export_clip_requested.connect(self.export_clip)
         self.window.copy_requested.connect(self.copy_view)
+        self.window.open_elements_requested.connect(self.open_element_sets)
 
         self.select(state.selected if state.selected in model.objects else "soyuz-ms-19")
         self.apply_preset(state.camera if preset_for(state.camera, model) else "earth")
@@ -231,6 +251,81 @@ class OrbitvizApp(QtCore.QObject):
         self.window.check_frame(state.frame)
         self.scene.set_time(self.clock.met_s)
         self.ready.emit()
+        if self._pending_elements:  # orbitviz --tle FILE …
+            paths, self._pending_elements = self._pending_elements, []
+            self.open_element_sets(paths, echo=True)
+
+    # -- the user's own satellites -------------------------------------------------------------
+    def add_element_files(self, paths) -> tuple[list[str], list[str]]:
+        """Add element-set files (TLE/3LE, OMM JSON/XML/CSV) to the user's objects.
+
+        The catalogue is rebuilt from every file loaded so far plus the new ones (one
+        object per NORAD number across them all) and handed to the scene (and the export
+        engine). Returns ``(malformed, failed)``: ``file:line: message`` for every malformed
+        set of the new files (their good sets still load), and one line for each new file
+        that could not be used at all (unreadable, or no valid set); such a file is not
+        added, and nothing already on screen changes because of it.
+        """
+        from orbitviz.core.catalog import CatalogError, load_element_files
+
+        malformed: list[str] = []
+        failed: list[str] = []
+        accepted: list[str] = []
+        for path in (str(p) for p in paths):
+            if path in self.element_paths or path in accepted:
+                continue  # loaded already: its objects are on screen
+            try:
+                _, errors = load_element_files([path], self.model.axis)
+            except CatalogError as exc:
+                failed.append(str(exc))
+                continue
+            malformed.extend(str(e) for e in errors)
+            accepted.append(path)
+        if accepted:
+            catalog, _ = load_element_files(self.element_paths + accepted, self.model.axis)
+            self.element_paths += accepted
+            self.user_catalog = catalog
+            self.scene.set_user_catalog(catalog)
+            if getattr(self, "_exporter", None) is not None:
+                self._exporter.scene.set_user_catalog(catalog)
+            self.legend.set_user_objects(len(catalog))
+        return malformed, failed
+
+    def open_element_sets(self, paths=None, echo: bool = False) -> None:
+        """File → Open element sets… (``paths`` None asks for files): load them with
+        :meth:`add_element_files` and tell the user what was skipped, in a dialog (and on
+        stderr too with ``echo``, for ``orbitviz --tle``)."""
+        if paths is None:
+            start = self.settings.value("elements/dir") or ""
+            paths, _ = QtWidgets.QFileDialog.getOpenFileNames(
+                self.window, "Open element sets", str(start),
+                "Element sets (*.tle *.txt *.3le *.json *.xml *.csv);;All files (*)")
+            if not paths:
+                return
+            self.settings.setValue("elements/dir", os.path.dirname(paths[0]))
+        malformed, failed = self.add_element_files(paths)
+        if echo:
+            for line in failed + malformed:
+                print(f"orbitviz: warning: {line}", file=sys.stderr)
+        cat = self.user_catalog
+        if cat is not None and len(cat):
+            now = len(cat.existing(self.clock.met_s))
+            self.window.statusBar().showMessage(
+                f"{len(cat)} object{'s' if len(cat) != 1 else ''} of your own loaded; "
+                f"{now} with a state now", 8000)
+        if failed and not malformed:
+            QtWidgets.QMessageBox.warning(self.window, "Open element sets", "\n".join(failed))
+        elif malformed:
+            box = QtWidgets.QMessageBox(self.window)
+            box.setIcon(QtWidgets.QMessageBox.Icon.Warning)
+            box.setWindowTitle("Open element sets")
+            n = len(malformed)
+            box.setText(f"{n} malformed element set{'s were' if n != 1 else ' was'} skipped; "
+                        "the valid ones are loaded.")
+            shown = malformed[:12] + ([f"… and {n - 12} more (Show Details)"] if n > 12 else [])
+            box.setInformativeText("\n".join(failed + shown))
+            box.setDetailedText("\n".join(failed + malformed))
+            box.exec()
 
     # -- saved shots ---------------------------------------------------------------------------------
     def _make_shots_panel(self, model):
@@ -337,6 +432,8 @@ class OrbitvizApp(QtCore.QObject):
             from orbitviz.app.export import Exporter
 
             self._exporter = Exporter(self.model)
+            if self.user_catalog is not None:
+                self._exporter.scene.set_user_catalog(self.user_catalog)
         return self._exporter
 
     def export_spec(self, width: int, height: int, caption: str = "none",
@@ -508,8 +605,9 @@ class _Window:
         return Window(presets, frames)
 
 
-def run(argv=None) -> int:
-    """Open the desktop app; returns the process exit status."""
+def run(argv=None, tle_paths=()) -> int:
+    """Open the desktop app; returns the process exit status. ``tle_paths``: element-set
+    files of the user's own satellites to load once the mission is on screen."""
     try:
         check_display()
     except StartupError as exc:
@@ -523,6 +621,6 @@ def run(argv=None) -> int:
             None, "orbitviz", f"OpenGL cannot start, so the 3D view cannot open.\n\n{reason}.\n\n"
             "The command-line tools (orbitviz events, orbitviz state) still work.")
         return 2
-    app = OrbitvizApp()
+    app = OrbitvizApp(tle_paths=tle_paths)
     app.start()
     return qapp.exec()

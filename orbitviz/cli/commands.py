@@ -497,4 +497,4 @@ def open_app(ns) -> int:
     """Open the desktop app (the GUI layers are imported only here)."""
     from orbitviz.app.app import run
 
-    return run()
+    return run(tle_paths=list(getattr(ns, "tle", None) or []))

@@ -26,6 +26,16 @@ COLORS = {
 SITE_COLORS = {"pad": (1.0, 0.88, 0.25, 1.0), "landing-estimate": (1.0, 0.35, 0.35, 1.0),
                "landing-model": (0.45, 0.95, 0.55, 1.0)}
 EVENT_COLOR = (1.0, 1.0, 1.0, 0.9)
+#: The user's own satellites (element-set files): one magenta for all, unlike the mission's.
+USER_COLOR = (1.00, 0.36, 0.86, 1.0)
+#: Marker diameter of a user object at pixel scale 1, px (smaller than the station's 11 px,
+#: so a user's copy of the station sits inside the mission's marker, both visible).
+USER_MARKER_PX = 7.0
+#: User objects are labelled with their names when at most this many have a state now.
+USER_LABEL_MAX = 50
+#: A user object closer than this to a mission object (km; the user's copy of the station)
+#: has its name added to that object's label instead of a label printed over it.
+USER_MERGE_KM = 25.0
 #: Meshes are drawn when the camera is closer than this to its target, km.
 MESH_RANGE_KM = 60.0
 #: Largest dimension of each mesh, km (ISS truss 109 m; Soyuz solar-array span 10.7 m).
@@ -110,6 +120,10 @@ class SceneController:
         self.preset = PRESETS["earth"]
         self.pixel_scale = 1.0
         self._label_font_px = LABEL_FONT_PX
+        #: The user's own satellites (a :class:`~orbitviz.core.catalog.UserCatalog`) or None.
+        self.user_catalog = None
+        #: Ids of the user objects drawn in the last frame, in drawing order.
+        self.user_ids_shown: list[str] = []
         self._pad_itrs = geodetic_to_itrs(*(model.scenario.sites["pad"][k]
                                             for k in ("lat_deg", "lon_deg", "alt_km")))
         self._prepare_world_arrays()
@@ -145,6 +159,15 @@ class SceneController:
     # -- public API --------------------------------------------------------------------------
     def set_time(self, met_s: float) -> None:
         self.met_s = float(met_s)
+        self.update()
+
+    def set_user_catalog(self, catalog) -> None:
+        """Draw the user's own satellites of ``catalog`` (a
+        :class:`~orbitviz.core.catalog.UserCatalog` on the mission's time axis; None: none)
+        as markers in :data:`USER_COLOR`, labelled by name when few. Their GCRS states come
+        from one vectorised ``states_gcrs`` call a frame, turned into the world frame as the
+        mission's objects are; objects without a state at the current time are not drawn."""
+        self.user_catalog = catalog
         self.update()
 
     def apply_preset(self, name: str) -> CameraPreset:
@@ -267,7 +290,7 @@ class SceneController:
 
         docked = self._docked_ids()
         self._update_tracks(st, states, docked, cam, origin)
-        self._update_markers(st, states, docked, itrs_to_world, scene)
+        self._update_markers(st, states, docked, itrs_to_world, scene, gcrs_to_world)
         self._update_meshes(states, gcrs_to_world, cam, origin, sun_scene)
         self.view.update()
 
@@ -312,10 +335,20 @@ class SceneController:
             item.set_track(to_scene((cam @ (pts - origin).T).T, np.zeros(3)), times, modelled)
             item.set_time(self.met_s)
 
-    def _update_markers(self, st, states, docked, itrs_to_world, scene):
+    def _user_objects(self, st, gcrs_to_world):
+        """(ids, names, (N,3) world km) of the user objects with a state now."""
+        cat = self.user_catalog
+        if cat is None or not len(cat) or not st.visible("user-objects"):
+            return [], [], np.zeros((0, 3))
+        us = cat.states_gcrs(self.met_s)
+        names = [cat.objects[oid].name for oid in us.ids]
+        return list(us.ids), names, us.r_gcrs_km @ np.asarray(gcrs_to_world).T
+
+    def _update_markers(self, st, states, docked, itrs_to_world, scene, gcrs_to_world=None):
         markers = self.items.get("markers")
         labels = self.items.get("labels")
         pos, colors, sizes, texts = [], [], [], []
+        mission_labels = []  # (index in texts, world km) of the mission's objects
         meshes_shown = self.view.opts["distance"] < MESH_RANGE_KM
         for oid, s in states.items():
             if s is None or oid in docked:
@@ -326,6 +359,7 @@ class SceneController:
             name = self.model.objects[oid].name
             if oid == "iss" and docked:  # docked vehicles share the station's label
                 name = " + ".join([name] + [self.model.objects[d].name for d in docked])
+            mission_labels.append((len(texts), s[0]))
             texts.append((name, s[0], COLORS[oid]))
             if meshes_shown and f"mesh:{oid}" in self.items and \
                     self._mesh_pixels(oid, scene(s[0])) >= MESH_MIN_PX:
@@ -369,6 +403,23 @@ class SceneController:
                 pos.append(itrs_to_world @ r if frame == "earth-fixed" else r)
                 colors.append(EVENT_COLOR)
                 sizes.append(5.0 * self.pixel_scale)
+        # the user's own satellites last, so they draw over the mission's markers
+        g2w = gcrs_to_world if gcrs_to_world is not None else self._world_rotation()[0]
+        user_ids, user_names, user_world = self._user_objects(st, g2w)
+        self.user_ids_shown = user_ids
+        if user_ids:
+            pos.extend(user_world)
+            colors.extend([USER_COLOR] * len(user_ids))
+            sizes.extend([USER_MARKER_PX * self.pixel_scale] * len(user_ids))
+            if len(user_ids) <= USER_LABEL_MAX:
+                for n, p in zip(user_names, user_world):
+                    near = [k for k, q in mission_labels
+                            if np.linalg.norm(np.asarray(q) - p) < USER_MERGE_KM]
+                    if near:  # the user's copy of a mission object: one label, not two
+                        k = near[0]
+                        texts[k] = (f"{texts[k][0]} · {n}", texts[k][1], texts[k][2])
+                    else:
+                        texts.append((n, p, USER_COLOR))
         if markers is not None:
             if pos:
                 markers.set_points(scene(np.array(pos)), np.array(colors, dtype=np.float32),

@@ -19,6 +19,7 @@ class MainWindow(QtWidgets.QMainWindow):
     export_image_requested = QtCore.Signal()
     export_clip_requested = QtCore.Signal()
     copy_requested = QtCore.Signal()
+    open_elements_requested = QtCore.Signal()
 
     def __init__(self, presets: dict[str, str], frames: dict[str, str]):
         super().__init__()
@@ -106,6 +107,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.addAction(a)  # shortcuts work wherever focus is, presenter mode included
         for a in self.export_actions:
             a.setEnabled(True)
+        self.open_elements_action.setEnabled(True)
         self.statusBar().clearMessage()
 
     def _default_dock_sizes(self) -> None:
@@ -124,6 +126,15 @@ class MainWindow(QtWidgets.QMainWindow):
         file_menu = mb.addMenu("&File")
         self.file_menu = file_menu
         self.export_actions = []
+        self.open_elements_action = QtGui.QAction("&Open element sets…", self)
+        self.open_elements_action.setShortcut(QtGui.QKeySequence.StandardKey.Open)  # Ctrl+O
+        self.open_elements_action.setToolTip(
+            "Add your own satellites from TLE/3LE or OMM (JSON, XML, CSV) files")
+        self.open_elements_action.setEnabled(False)  # until the mission is on screen
+        self.open_elements_action.triggered.connect(self.open_elements_requested.emit)
+        file_menu.addAction(self.open_elements_action)
+        self.addAction(self.open_elements_action)
+        file_menu.addSeparator()
         for text, seq, signal in (("&Export image…", "Ctrl+E", self.export_image_requested),
                                   ("Export &clip…", "Ctrl+Alt+E", self.export_clip_requested),
                                   ("C&opy view", "Ctrl+Shift+C", self.copy_requested)):
