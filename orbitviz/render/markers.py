@@ -30,9 +30,9 @@ from pyqtgraph.Qt import QT_LIB, QtCore, QtGui
 from .tracks import (
     bind_interleaved,
     compile_program,
-    current_viewport_px,
+    frame_matrices,
     gl_matrix,
-    qmatrix_to_numpy,
+    upload_if_dirty,
     upload_vbo,
 )
 
@@ -165,17 +165,11 @@ class MarkerItem(GLGraphicsItem.GLGraphicsItem):
         self.setVisible(bool(visible))
 
     def paint(self):
-        if self._dirty:
-            if self._verts is not None:
-                upload_vbo(self._vbo, self._verts)
-                self.upload_count += 1
-            self._dirty = False
+        upload_if_dirty(self)
         if self._verts is None:
             return
         self.setupGLState()
-        proj = qmatrix_to_numpy(self.projectionMatrix())
-        mv = qmatrix_to_numpy(self.modelViewMatrix())
-        vp_w, vp_h = current_viewport_px()
+        proj, mv, vp_w, vp_h = frame_matrices(self)
         program = _program_for(MarkerItem, _MARKER_VS, _MARKER_FS, _MARKER_ATTRS)
         locs = bind_interleaved(self._vbo, _MARKER_LAYOUT)
         try:
@@ -436,9 +430,7 @@ class LabelItem(GLGraphicsItem.GLGraphicsItem):
         if self._verts is None or self._tex is None:
             return
         self.setupGLState()
-        proj = qmatrix_to_numpy(self.projectionMatrix())
-        mv = qmatrix_to_numpy(self.modelViewMatrix())
-        vp_w, vp_h = current_viewport_px()
+        proj, mv, vp_w, vp_h = frame_matrices(self)
         occ = (0.0, 0.0, 0.0, 0.0)
         if self._occ is not None:
             c_view = mv @ np.append(self._occ[0], 1.0)

@@ -158,6 +158,24 @@ def current_viewport_px() -> tuple[float, float]:
     return float(max(vp[2], 1)), float(max(vp[3], 1))
 
 
+
+def frame_matrices(item):
+    """(projection, model-view, viewport width px, viewport height px) for ``item``'s paint:
+    the matrices as row-major float64 numpy arrays."""
+    vp_w, vp_h = current_viewport_px()
+    return (qmatrix_to_numpy(item.projectionMatrix()), qmatrix_to_numpy(item.modelViewMatrix()),
+            vp_w, vp_h)
+
+
+def upload_if_dirty(item) -> None:
+    """Upload ``item._verts`` into ``item._vbo`` once after it changed (``item._dirty``),
+    counting uploads in ``item.upload_count``."""
+    if item._dirty:
+        if item._verts is not None:
+            upload_vbo(item._vbo, item._verts)
+            item.upload_count += 1
+        item._dirty = False
+
 def km_per_px_at_target(proj: np.ndarray, modelview: np.ndarray, vp_w: float) -> float:
     """Size (scene km) of one screen pixel at the camera's target, the scene origin."""
     dist = float(np.linalg.norm(modelview[:3, 3]))  # |view-space position of (0,0,0)|
@@ -408,17 +426,11 @@ class TrackItem(GLGraphicsItem.GLGraphicsItem):
     def paint(self):
         if self._verts is None and not self._dirty:
             return
-        if self._dirty:
-            if self._verts is not None:
-                upload_vbo(self._vbo, self._verts)
-                self.upload_count += 1
-            self._dirty = False
+        upload_if_dirty(self)
         if self._verts is None:
             return
         self.setupGLState()
-        proj = qmatrix_to_numpy(self.projectionMatrix())
-        mv = qmatrix_to_numpy(self.modelViewMatrix())
-        vp_w, vp_h = current_viewport_px()
+        proj, mv, vp_w, vp_h = frame_matrices(self)
         period_s = dash_period_s(km_per_px_at_target(proj, mv, vp_w))
         now_rel = self._now_s - self._epoch_s
         now_hi, now_lo = split_f64(now_rel)
