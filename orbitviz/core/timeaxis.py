@@ -128,12 +128,14 @@ def parse_time(text: str, axis: TimeAxis, events: Mapping[str, float] | None = N
 
     Accepted: ISO 8601 (``2021-10-05T12:22:31Z``, fractional seconds, ``Z`` or an offset;
     no zone means UTC); ``T+S`` / ``T-S`` seconds from lift-off; ``T+[d.]hh:mm:ss``;
-    or a mission event id (``docking``). Raises :class:`TimeParseError` with a one-line
-    message otherwise.
+    a mission event id (``docking``); or ``now`` (the present, from the system clock).
+    Raises :class:`TimeParseError` with a one-line message otherwise.
     """
     s = text.strip()
     if not s:
         raise TimeParseError("empty TIME")
+    if s.lower() == "now":
+        return axis.met_from_datetime(_dt.datetime.now(_dt.timezone.utc))
     m = _REL_SECONDS.match(s)
     if m:
         value = float(m.group(2))
@@ -156,7 +158,7 @@ def parse_time(text: str, axis: TimeAxis, events: Mapping[str, float] | None = N
     except ValueError:
         raise TimeParseError(
             f"cannot read TIME '{text}': use ISO 8601 UTC (2021-10-05T12:22:31Z), "
-            "T+SECONDS, T+[d.]hh:mm:ss or an event id"
+            "T+SECONDS, T+[d.]hh:mm:ss, an event id or now"
         ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=_dt.timezone.utc)
