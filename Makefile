@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.stamp
 
-.PHONY: run test sysdeps bench bench-render clean package
+.PHONY: run test sysdeps bench bench-render bench-catalogue clean package
 
 run: $(STAMP)-app
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && command -v xvfb-run >/dev/null; then \
@@ -41,6 +41,9 @@ bench: $(STAMP)-app
 
 bench-render: $(STAMP)-app
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) bench/render.py
+
+bench-catalogue: $(STAMP)-app
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) bench/catalogue.py
 
 # make package: a one-folder PyInstaller build in dist/orbitviz/ (runs without Python), then
 # its smoke test (packaging/smoke_test.sh). Not part of `make test`: it takes a minute or two.

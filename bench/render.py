@@ -29,9 +29,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from _timing import ROUNDS, SECONDS, _alternate, _Frames  # noqa: E402
+
 W, H = 1920, 1080
-SECONDS = 4.0
-ROUNDS = 4
 
 _VERT = """
 attribute vec3 a_position;
@@ -116,59 +117,6 @@ def _bare_sphere_item():
             GL.glUseProgram(0)
 
     return Bare()
-
-
-class _Frames:
-    """Counts presented frames of a QOpenGLWidget."""
-
-    def __init__(self, view):
-        from PySide6 import QtCore
-
-        self.view = view
-        self.times = []
-        view.frameSwapped.connect(lambda: self.times.append(time.perf_counter()))
-        self.loop = QtCore.QEventLoop()
-
-    def wait_next(self, timeout_s=2.0):
-        n = len(self.times)
-        t_end = time.perf_counter() + timeout_s
-        from PySide6 import QtWidgets
-
-        while len(self.times) == n and time.perf_counter() < t_end:
-            QtWidgets.QApplication.processEvents()
-        return self.times[-1] if len(self.times) > n else None
-
-
-def _run_frames(view, step, seconds=SECONDS):
-    """Render continuously for ``seconds`` calling ``step(k)`` before each frame;
-    (frames, elapsed seconds), after one frame not counted."""
-    frames = _Frames(view)
-    view.update()
-    frames.wait_next()
-    t0 = time.perf_counter()
-    k = 0
-    while time.perf_counter() - t0 < seconds:
-        step(k)
-        view.update()
-        frames.wait_next()
-        k += 1
-    return k, time.perf_counter() - t0
-
-
-def _alternate(runs, seconds=SECONDS, rounds=ROUNDS):
-    """Frames per second of each ``(view, step)`` of ``runs``, taking turns: ``rounds``
-    rounds of ``seconds / rounds`` each, the other views hidden."""
-    totals = [[0, 0.0] for _ in runs]
-    for _ in range(rounds):
-        for (view, step), total in zip(runs, totals):
-            for other, _s in runs:
-                if other is not view:
-                    other.hide()
-            view.show()
-            k, dt = _run_frames(view, step, seconds / rounds)
-            total[0] += k
-            total[1] += dt
-    return [k / dt for k, dt in totals]
 
 
 def _launch_to_first_frame() -> float:

@@ -121,6 +121,7 @@ class Legend(QtWidgets.QLabel):
             "<span style='color:#bbb'>&#9472; &#9472; &#9472;</span> modelled (ascent, "
             "rendezvous, return)"]
         self._user_row = ""
+        self._free = False
         self._refresh()
         self.setStyleSheet("QLabel { background: rgba(10, 12, 18, 170); color: #dde3ee; "
                            "border-radius: 6px; padding: 8px 10px; margin: 10px; }")
@@ -130,13 +131,20 @@ class Legend(QtWidgets.QLabel):
         """A row for the user's own satellites (none when ``count`` is 0)."""
         from orbitviz.render.scene import USER_COLOR
 
-        self._user_row = (f"{_swatch(USER_COLOR)} Your objects ({count})" if count else "")
+        self._user_row = (f"{_swatch(USER_COLOR)} Your objects ({count:,}, element sets)"
+                          if count else "")
         self._refresh()
-        self.adjustSize()
+
+    def set_free(self, free: bool) -> None:
+        """In a free scenario only your objects are drawn: the mission's rows go."""
+        self._free = bool(free)
+        self._refresh()
 
     def _refresh(self) -> None:
-        rows = self._rows[:3] + ([self._user_row] if self._user_row else []) + self._rows[3:]
+        user = [self._user_row] if self._user_row else []
+        rows = user if self._free else self._rows[:3] + user + self._rows[3:]
         self.setText("<div style='line-height:140%'>" + "<br>".join(rows) + "</div>")
+        self.adjustSize()
 
 
 def _swatch(rgba) -> str:
@@ -153,6 +161,7 @@ class OrbitvizApp(QtCore.QObject):
         super().__init__()
         #: Element-set files loaded so far (the user's own satellites), in load order.
         self.element_paths: list[str] = []
+        self._element_sets: dict[str, list] = {}  # file → its valid sets
         self.user_catalog = None
         self._pending_elements = [str(p) for p in tle_paths]
         from orbitviz.render.scene import PRESETS
@@ -229,8 +238,18 @@ class OrbitvizApp(QtCore.QObject):
                                  "Shots": self.shots_panel},
                                 _time_actions(self.time_controls), s.value("window/state"))
 
+        from orbitviz.app.propagator import WindowPropagator
+
+        self.propagator = WindowPropagator(self)
+        self.propagator.ready.connect(self.scene.set_user_window)
+        self.scene.propagator = self.propagator
+        self.map.set_environment(self.scene.env)
+        self.scenario = "mission"
         self.clock.subscribe(self.scene.set_time)
         self.viewport.camera_changed.connect(self.scene.update)
+        self.viewport.clicked.connect(self.pick)
+        self.window.scenario_requested.connect(self.set_scenario)
+        self.window.follow_selected_requested.connect(self.follow_selected)
         self.readouts.selection_changed.connect(self.select)
         self.layers.changed.connect(self._on_layers)
         self.window.preset_requested.connect(self.apply_preset)
@@ -260,36 +279,110 @@ class OrbitvizApp(QtCore.QObject):
         """Add element-set files (TLE/3LE, OMM JSON/XML/CSV) to the user's objects.
 
         The catalogue is rebuilt from every file loaded so far plus the new ones (one
-        object per NORAD number across them all) and handed to the scene (and the export
-        engine). Returns ``(malformed, failed)``: ``file:line: message`` for every malformed
-        set of the new files (their good sets still load), and one line for each new file
-        that could not be used at all (unreadable, or no valid set); such a file is not
-        added, and nothing already on screen changes because of it.
+        object per NORAD number across them all) and handed to the scene, the panels and
+        the export engine. Reading and building run on a worker thread (a catalogue of
+        30,000 objects takes about a second) while the window keeps drawing. Returns
+        ``(malformed, failed)``: ``file:line: message`` for every malformed set of the new
+        files (their good sets still load), and one line for each new file that could not
+        be used at all (unreadable, or no valid set); such a file is not added, and nothing
+        already on screen changes because of it.
         """
-        from orbitviz.core.catalog import CatalogError, load_element_files
+        from orbitviz.core.catalog import CatalogError, build_catalog, read_element_file
 
-        malformed: list[str] = []
-        failed: list[str] = []
-        accepted: list[str] = []
-        for path in (str(p) for p in paths):
-            if path in self.element_paths or path in accepted:
-                continue  # loaded already: its objects are on screen
-            try:
-                _, errors = load_element_files([path], self.model.axis)
-            except CatalogError as exc:
-                failed.append(str(exc))
-                continue
-            malformed.extend(str(e) for e in errors)
-            accepted.append(path)
-        if accepted:
-            catalog, _ = load_element_files(self.element_paths + accepted, self.model.axis)
-            self.element_paths += accepted
-            self.user_catalog = catalog
-            self.scene.set_user_catalog(catalog)
-            if getattr(self, "_exporter", None) is not None:
-                self._exporter.scene.set_user_catalog(catalog)
-            self.legend.set_user_objects(len(catalog))
+        new = [p for p in dict.fromkeys(str(p) for p in paths) if p not in self.element_paths]
+        if not new:
+            return [], []
+
+        def work():
+            malformed, failed, accepted = [], [], {}
+            for path in new:
+                try:
+                    sets, errors = read_element_file(path)
+                except CatalogError as exc:
+                    failed.append(str(exc))
+                    continue
+                if not sets:
+                    first = f" (first problem: {errors[0]})" if errors else ""
+                    failed.append(f"{path}: no valid element set in the file{first}")
+                    continue
+                malformed.extend(str(e) for e in errors)
+                accepted[path] = sets
+            catalog = None
+            if accepted:
+                every = [s for p in self.element_paths for s in self._element_sets[p]]
+                every += [s for sets in accepted.values() for s in sets]
+                catalog = build_catalog(every, self.model.axis)
+            return malformed, failed, accepted, catalog
+
+        self.window.statusBar().showMessage("Reading element sets…")
+        malformed, failed, accepted, catalog = _in_thread(work)
+        self.window.statusBar().clearMessage()
+        if catalog is not None:
+            self._element_sets.update(accepted)
+            self.element_paths += list(accepted)
+            self._set_user_catalog(catalog)
         return malformed, failed
+
+    def _set_user_catalog(self, catalog) -> None:
+        self.user_catalog = catalog
+        self.scene.set_user_catalog(catalog)
+        if getattr(self, "_exporter", None) is not None:
+            self._exporter.scene.set_user_catalog(catalog)
+        self.legend.set_user_objects(len(catalog))
+        self.readouts.set_user_catalog(catalog)
+        self.time_controls.set_user_catalog(catalog)
+        self.map.set_user_catalog(catalog)
+        w0, w1 = self.model.window
+        meets_mission = any(a <= w1 and b >= w0 for a, b in catalog.coverage)
+        if not meets_mission:  # sets far from October 2021: show them on their own time line
+            self.set_scenario("free")
+        else:
+            self.window.check_scenario(self.scenario, True)
+
+    # -- scenario, selection, picking ------------------------------------------------------------
+    def set_scenario(self, key: str) -> None:
+        """"mission": the Soyuz MS-19 time line; "free": the loaded element sets' own,
+        spanning their validity, with "now" in real time when the present lies inside."""
+        free = key == "free" and self.user_catalog is not None and len(self.user_catalog) > 0
+        was = getattr(self, "scenario", "mission")
+        if was == "mission" and free:
+            self._mission_met = self.clock.met_s  # to come back to
+        self.scenario = "free" if free else "mission"
+        if free:
+            window = self.user_catalog.span
+            met = self.clock.met_s
+            keep = window[0] <= met <= window[1] and not (
+                self.model.window[0] <= met <= self.model.window[1])
+            self.time_controls.set_scenario(True, window)
+            if not keep:  # the present if the sets cover it, else their latest epoch
+                now = self.time_controls._now_met()
+                last_epoch = max(o.chains[-1].spans[-1].epoch_met_s
+                                 for o in self.user_catalog.objects.values())
+                self.clock.seek(now if now is not None else min(last_epoch, window[1]))
+            if self.scene.preset.target not in ("earth",) and \
+                    self.scene.preset.target not in self.user_catalog.objects:
+                self.apply_preset("earth")  # the mission's views show nothing here
+        else:
+            self.time_controls.set_scenario(False)
+            if was == "free":
+                self.clock.seek(getattr(self, "_mission_met", 0.0))
+        self.window.check_scenario(self.scenario, self.user_catalog is not None)
+        self.legend.set_free(free)
+        self.window.set_mission_views_enabled(not free)
+        self.scene.set_time(self.clock.met_s)
+        self.map.refresh()
+
+    def pick(self, x: float, y: float) -> None:
+        """A click in the view at (x, y): select the object drawn there, if any."""
+        oid = self.scene.pick(x, y)
+        if oid is not None:
+            self.select(oid)
+            name = (self.model.objects[oid].name if oid in self.model.objects
+                    else self.user_catalog.objects[oid].name)
+            self.window.statusBar().showMessage(f"Selected {name} (Ctrl+F follows it)", 5000)
+
+    def follow_selected(self) -> None:
+        self.apply_preset(f"follow:{self.state.selected}")
 
     def open_element_sets(self, paths=None, echo: bool = False) -> None:
         """File → Open element sets… (``paths`` None asks for files): load them with
@@ -403,13 +496,20 @@ class OrbitvizApp(QtCore.QObject):
         self.scene.update()
 
     def select(self, object_id: str) -> None:
-        """Make ``object_id`` the selected object (readouts, phase on the time bar)."""
-        if object_id not in self.model.objects or object_id == getattr(self, "_selected", None):
+        """Make ``object_id`` (a mission object or one of the user's) the selected object:
+        readouts, the time bar's phase line, the highlight in the view and on the map."""
+        cat = self.user_catalog
+        user = cat is not None and object_id in cat.objects and \
+            object_id not in self.model.objects
+        if not (user or object_id in self.model.objects) or \
+                object_id == getattr(self, "_selected", None):
             return
         self._selected = object_id
         self.state.selected = object_id
         self.time_controls.set_selected(object_id)
         self.readouts.set_selected(object_id)
+        self.scene.set_selected_user(object_id if user else None)
+        self.map.set_selected_user(object_id if user else None)
 
     def set_frame(self, frame: str) -> None:
         if frame in FRAMES:
@@ -566,6 +666,34 @@ class OrbitvizApp(QtCore.QObject):
         s.setValue("time/met_s", float(self.clock.met_s))
         s.setValue("time/rate", float(self.clock.rate))
         s.sync()
+
+
+def _in_thread(fn):
+    """``fn()`` on a worker thread while the GUI keeps processing events (busy cursor);
+    returns its result or raises its exception here."""
+    import threading
+
+    box: dict = {}
+
+    def run():
+        try:
+            box["result"] = fn()
+        except BaseException as exc:  # handed back to the caller's thread
+            box["error"] = exc
+
+    th = threading.Thread(target=run, name="orbitviz-load", daemon=True)
+    QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.BusyCursor)
+    try:
+        th.start()
+        while th.is_alive():
+            QtWidgets.QApplication.processEvents(
+                QtCore.QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents, 20)
+            th.join(0.01)
+    finally:
+        QtWidgets.QApplication.restoreOverrideCursor()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 def _time_actions(controls) -> list:

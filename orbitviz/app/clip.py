@@ -317,9 +317,10 @@ def export_clip(exporter, t0_s: float, t1_s: float, out, spec, fps: float = 30,
         raise ExportError(f"the folder '{target.parent}' does not exist")
     model = getattr(exporter, "model", None)
     if model is not None:  # refuse a bad spec or span now, not after rendering half of it
-        check_spec(spec, model)
-        check_time(model, float(times[0]))
-        check_time(model, float(times[-1]))
+        cat = exporter.scene.user_catalog if hasattr(exporter, "scene") else None
+        check_spec(spec, model, catalog=cat)
+        check_time(model, float(times[0]), cat)
+        check_time(model, float(times[-1]), cat)
     if kind == "mp4":
         if getattr(spec, "transparent", False):
             raise ExportError("an MP4 video cannot be transparent: export a PNG sequence "

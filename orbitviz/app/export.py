@@ -130,13 +130,15 @@ def image_format(path) -> str:
     return FORMATS[ext]
 
 
-def check_view(view: str, model=None) -> str:
-    """Raise :class:`ExportError` unless ``view`` names a camera preset."""
+def check_view(view: str, model=None, catalog=None) -> str:
+    """Raise :class:`ExportError` unless ``view`` names a camera preset (``follow:`` any
+    object of ``model`` or of the user's ``catalog``)."""
     if view in BASE_VIEWS:
         return view
     if isinstance(view, str) and view.startswith("follow:"):
         oid = view.split(":", 1)[1]
-        if model is None or oid in model.objects:
+        if model is None or oid in model.objects or (catalog is not None
+                                                     and oid in catalog.objects):
             if oid:
                 return view
         known = ", ".join(model.objects) if model is not None else ""
@@ -145,20 +147,31 @@ def check_view(view: str, model=None) -> str:
                       "follow:<object id>")
 
 
-def check_time(model, met_s: float) -> float:
-    """Raise :class:`ExportError` unless ``met_s`` lies in the mission's display window."""
+def check_time(model, met_s: float, catalog=None) -> float:
+    """Raise :class:`ExportError` unless ``met_s`` lies in the mission's display window or,
+    with the user's ``catalog``, within its element sets' validity."""
     t0, t1 = model.window
-    if not (t0 <= met_s <= t1) or not math.isfinite(met_s):
+    if not math.isfinite(met_s):
+        raise ExportError(f"{met_s} is not a time")
+    if catalog is not None and catalog.covers(met_s):
+        return float(met_s)
+    if not (t0 <= met_s <= t1):
         axis = model.axis
+        also = ""
+        if catalog is not None and len(catalog):
+            a, b = catalog.span
+            also = (f", nor within your element sets' validity, {axis.iso_utc(a, 0)} to "
+                    f"{axis.iso_utc(b, 0)}")
         raise ExportError(f"{format_met(met_s)} ({axis.iso_utc(met_s, 0)}) is outside the "
-                          f"display window, {axis.iso_utc(t0, 0)} to {axis.iso_utc(t1, 0)}")
+                          f"display window, {axis.iso_utc(t0, 0)} to {axis.iso_utc(t1, 0)}"
+                          f"{also}")
     return float(met_s)
 
 
-def check_spec(spec: ExportSpec, model=None, path=None) -> None:
+def check_spec(spec: ExportSpec, model=None, path=None, catalog=None) -> None:
     """Every check of a spec that needs no GL; raises :class:`ExportError`."""
     check_size(spec.size)
-    check_view(spec.view, model)
+    check_view(spec.view, model, catalog)
     if spec.frame not in FRAMES:
         raise ExportError(f"unknown frame '{spec.frame}': use earth-fixed or inertial")
     if spec.tile is not None and not (MIN_TILE_PX <= int(spec.tile) <= MAX_SIZE_PX):
@@ -228,9 +241,15 @@ def current_event(model, met_s: float, tolerance_s: float = 0.5):
     return last
 
 
-def caption_lines(model, met_s: float) -> list[tuple[str, str]]:
-    """The automatic caption as (role, text) lines: title, event, time."""
+def caption_lines(model, met_s: float, catalog=None) -> list[tuple[str, str]]:
+    """The automatic caption as (role, text) lines: title, event, time (outside the
+    mission: the user's objects and the UTC time)."""
     utc = model.axis.datetime_utc(met_s)
+    w0, w1 = model.window
+    if not (w0 <= met_s <= w1):
+        n = len(catalog.existing(met_s)) if catalog is not None else 0
+        return [("title", f"{n:,} object{'s' if n != 1 else ''} from your element sets"),
+                ("time", f"{utc:%d %b %Y, %H:%M:%S} UTC")]
     when = f"{utc:%d %b %Y, %H:%M:%S} UTC   ·   {format_met(met_s)}"
     ev = current_event(model, met_s)
     lines = [("title", model.scenario.title)]
@@ -247,8 +266,11 @@ def caption_lines(model, met_s: float) -> list[tuple[str, str]]:
     return lines
 
 
-def credit_text(model, met_s: float) -> str:
+def credit_text(model, met_s: float, catalog=None) -> str:
     """One line: imagery credit, and where the positions shown at ``met_s`` come from."""
+    w0, w1 = model.window
+    if not (w0 <= met_s <= w1):
+        return f"{CREDIT_IMAGERY}; {CREDIT_STARS}   ·   Orbits: your element sets (SGP4)"
     modelled = []
     for oid in model.existing(met_s):
         obj = model.objects[oid]
@@ -388,8 +410,9 @@ class Exporter:
         alpha; alpha 255 everywhere unless ``spec.transparent``)."""
         import time
 
-        check_spec(spec, self.model)
-        check_time(self.model, met_s)
+        cat = self.scene.user_catalog
+        check_spec(spec, self.model, catalog=cat)
+        check_time(self.model, met_s, cat)
         t0 = time.perf_counter()
         k = self._pose(met_s, spec)
         w, h = spec.size
@@ -480,7 +503,7 @@ class Exporter:
 
         fmt = image_format(path)
         check_spec(spec, self.model, path)
-        check_time(self.model, met_s)
+        check_time(self.model, met_s, self.scene.user_catalog)
         check_output(path, force)
         img = self.render(met_s, spec)
         t0 = time.perf_counter()
@@ -549,7 +572,7 @@ class Exporter:
                 font = _font(max(1.55 * unit, 6.0), QtGui.QFont.Weight.Normal)
                 p.setFont(font)
                 fm = QtGui.QFontMetricsF(font)
-                text = fm.elidedText(credit_text(self.model, met_s),
+                text = fm.elidedText(credit_text(self.model, met_s, self.scene.user_catalog),
                                      QtCore.Qt.TextElideMode.ElideRight, w - 2 * margin)
                 base = h - 1.2 * unit - fm.descent()
                 _shadow_text(p, QtCore.QPointF(w - margin - fm.horizontalAdvance(text), base),
@@ -557,7 +580,7 @@ class Exporter:
                 bottom = base - fm.ascent() - 1.6 * unit
             if spec.caption and spec.caption != "none":
                 if spec.caption == "auto":
-                    lines = caption_lines(self.model, met_s)
+                    lines = caption_lines(self.model, met_s, self.scene.user_catalog)
                 else:
                     lines = [("title", spec.caption)]
                 self._caption(p, lines, margin, bottom, w, unit)

@@ -206,31 +206,36 @@ def export(ns) -> int:
     from orbitviz.cli.args import export_kind
 
     model = _model()
-    _catalog(ns, model)  # loaded and checked only: pictures do not draw user objects yet
+    catalog = _catalog(ns, model)  # drawn in the pictures; its validity is exportable time
     kind = export_kind(ns)
+
+    def check_time(met):
+        return ex.check_time(model, met, catalog)
+
     try:
-        spec = ex.ExportSpec(size=tuple(ns.size), view=ex.check_view(ns.view or "earth", model),
+        spec = ex.ExportSpec(size=tuple(ns.size),
+                             view=ex.check_view(ns.view or "earth", model, catalog),
                              frame=ns.frame, caption=ns.caption, transparent=ns.transparent,
                              credit=ns.credit, tile=ns.tile)
         if kind == "still" and ns.shot is not None:
             shot = _load_shot(ns, model)
             spec = dataclasses.replace(spec, view=shot.view().camera, view_state=shot.view(),
                                        camera=shot.camera)
-            met = ex.check_time(model, shot.met_s)
-            ex.check_spec(spec, model, ns.out)
+            met = check_time(shot.met_s)
+            ex.check_spec(spec, model, ns.out, catalog)
             ex.check_output(ns.out, ns.force)
             job = lambda exporter: _export_still(exporter, ns, spec, met)  # noqa: E731
         elif kind == "still":
-            met = ex.check_time(model, _parse(ns.at, model))
-            ex.check_spec(spec, model, ns.out)
+            met = check_time(_parse(ns.at, model))
+            ex.check_spec(spec, model, ns.out, catalog)
             ex.check_output(ns.out, ns.force)
             job = lambda exporter: _export_still(exporter, ns, spec, met)  # noqa: E731
         elif kind == "events":
             plan = _events_plan(model, ns, ex)
             job = lambda exporter: _export_events(exporter, ns, spec, plan)  # noqa: E731
         else:
-            t0 = ex.check_time(model, _parse(ns.from_, model))
-            t1 = ex.check_time(model, _parse(ns.to, model))
+            t0 = check_time(_parse(ns.from_, model))
+            t1 = check_time(_parse(ns.to, model))
             if t1 <= t0:
                 raise CommandError("--to must be after --from")
             _check_clip_output(ns, kind, ex)
@@ -238,7 +243,7 @@ def export(ns) -> int:
             job = lambda exporter: _export_clip(exporter, clip, ns, spec, t0, t1)  # noqa: E731
     except ex.ExportError as exc:
         raise CommandError(str(exc)) from None
-    return _with_gl(model, job)
+    return _with_gl(model, job, catalog)
 
 
 def _load_shot(ns, model):
@@ -445,7 +450,7 @@ def _export_clip(exporter, clip, ns, spec, t0, t1) -> int:
     return 0
 
 
-def _with_gl(model, job) -> int:
+def _with_gl(model, job, catalog=None) -> int:
     """Run ``job(exporter)`` with a GL-capable QApplication (a private Xvfb if needed);
     SIGTERM cancels like Ctrl-C so atomic writes clean up."""
     import contextlib
@@ -460,14 +465,14 @@ def _with_gl(model, job) -> int:
     display = contextlib.nullcontext() if display_available() else PrivateXvfb()
     try:
         with display:
-            return _run_gl_job(model, job)
+            return _run_gl_job(model, job, catalog)
     except XvfbError as exc:
         raise CommandError(str(exc)) from None
     finally:
         signal.signal(signal.SIGTERM, old_term)
 
 
-def _run_gl_job(model, job) -> int:
+def _run_gl_job(model, job, catalog=None) -> int:
     from PySide6 import QtWidgets
 
     from orbitviz.app.app import check_opengl, make_qapplication
@@ -481,6 +486,8 @@ def _run_gl_job(model, job) -> int:
         if reason is not None:
             raise CommandError(f"OpenGL cannot start: {reason}")
         exporter = Exporter(model)
+        if catalog is not None:
+            exporter.scene.set_user_catalog(catalog)
         return job(exporter)
     except ExportError as exc:
         raise CommandError(str(exc)) from None

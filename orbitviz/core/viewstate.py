@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 #: Layer ids, in the order the Layers panel lists them.
 LAYERS = ("earth", "night-lights", "atmosphere", "stars", "track:iss", "track:soyuz-ms-19",
-          "track:soyuz-ms-18", "labels", "grid", "events")
+          "track:soyuz-ms-18", "user-objects", "user-trails", "labels", "grid", "events")
 
 FRAMES = ("earth-fixed", "inertial")
 CAMERA_PRESETS = ("earth", "baikonur", "follow:iss", "follow:soyuz-ms-19", "rendezvous")

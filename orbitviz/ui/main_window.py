@@ -20,6 +20,9 @@ class MainWindow(QtWidgets.QMainWindow):
     export_clip_requested = QtCore.Signal()
     copy_requested = QtCore.Signal()
     open_elements_requested = QtCore.Signal()
+    #: "mission" or "free": which time line to show.
+    scenario_requested = QtCore.Signal(str)
+    follow_selected_requested = QtCore.Signal()
 
     def __init__(self, presets: dict[str, str], frames: dict[str, str]):
         super().__init__()
@@ -184,6 +187,29 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.frame_actions[key].setToolTip(
                     f"{self.frame_actions[key].text()} frame ({seq})")
                 self.addAction(self.frame_actions[key])
+        self.follow_selected_action = QtGui.QAction("Follow &selected object", self)
+        self.follow_selected_action.setShortcut(QtGui.QKeySequence("Ctrl+F"))
+        self.follow_selected_action.setToolTip(
+            "Follow the selected object (click one in the view to select it) (Ctrl+F)")
+        self.follow_selected_action.triggered.connect(self.follow_selected_requested.emit)
+        self._camera_menu.addSeparator()
+        self._camera_menu.addAction(self.follow_selected_action)
+        self.addAction(self.follow_selected_action)
+        self._view_menu.addSeparator()
+        scenario_menu = self._view_menu.addMenu("&Scenario")
+        sgroup = QtGui.QActionGroup(self)
+        self.scenario_actions = {}
+        for key, label in (("mission", "Soyuz MS-19 &mission"),
+                           ("free", "&Your objects (free scenario)")):
+            a = QtGui.QAction(label, self, checkable=True)
+            a.triggered.connect(lambda _=False, k=key: self.scenario_requested.emit(k))
+            sgroup.addAction(a)
+            scenario_menu.addAction(a)
+            self.scenario_actions[key] = a
+        self.scenario_actions["mission"].setChecked(True)
+        self.scenario_actions["free"].setEnabled(False)  # until element sets are loaded
+        self.scenario_actions["free"].setToolTip(
+            "Your element sets on their own time line, at their epochs (and now)")
         self._view_menu.addSeparator()
         self.presenter_action = QtGui.QAction("&Presenter mode", self, checkable=True)
         self.presenter_action.setShortcut(QtGui.QKeySequence("F11"))
@@ -206,6 +232,19 @@ class MainWindow(QtWidgets.QMainWindow):
     def check_preset(self, key: str) -> None:
         if key in self.preset_actions:
             self.preset_actions[key].setChecked(True)
+
+    def check_scenario(self, key: str, free_available: bool) -> None:
+        """Tick the scenario ``key`` ("mission" or "free") in the View menu."""
+        self.scenario_actions["free"].setEnabled(bool(free_available))
+        if key in self.scenario_actions:
+            self.scenario_actions[key].setChecked(True)
+
+    def set_mission_views_enabled(self, on: bool) -> None:
+        """The mission's camera presets (all but the whole Earth) show nothing in a free
+        scenario: they are disabled there."""
+        for key, a in self.preset_actions.items():
+            if key != "earth":
+                a.setEnabled(bool(on))
 
     def check_frame(self, key: str) -> None:
         if key in self.frame_actions:

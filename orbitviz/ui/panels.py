@@ -51,6 +51,8 @@ LAYER_NAMES = {
     "track:iss": "ISS track",
     "track:soyuz-ms-19": "Soyuz MS-19 track",
     "track:soyuz-ms-18": "Soyuz MS-18 track",
+    "user-objects": "Your objects",
+    "user-trails": "Your objects' tracks",
     "labels": "Labels",
     "grid": "Equator & grid",
     "events": "Event markers",
@@ -167,7 +169,8 @@ def format_element_set(tle: dict) -> str:
     epoch = _dt.datetime.fromisoformat(tle["epoch_utc"].replace("Z", "+00:00"))
     age = tle["age_s"]
     when = f"age {format_duration(age)}" if age >= 0 else f"{format_duration(age)} later"
-    return f"{tle['file']}\nepoch {epoch.day} {epoch:%b %H:%M} UTC, {when}"
+    day = f"{epoch.day} {epoch:%b}" + (f" {epoch.year}" if epoch.year != 2021 else "")
+    return f"{tle['file']}\nepoch {day} {epoch:%H:%M} UTC, {when}"
 
 
 # --- Layers ------------------------------------------------------------------------------
@@ -345,11 +348,31 @@ class ReadoutsPanel(QtWidgets.QWidget):
     def selected(self) -> str:
         return self._selected
 
+    def set_user_catalog(self, catalog) -> None:
+        """The user's own satellites (a :class:`~orbitviz.core.catalog.UserCatalog` or
+        None); one of them can be selected, and is then listed last in the chooser."""
+        self.user_catalog = catalog
+        if self._selected not in self.model.objects and (
+                catalog is None or self._selected not in catalog.objects):
+            self.set_selected("iss")
+        self.update_time(self.clock.met_s)
+
+    def _is_user(self, object_id: str) -> bool:
+        cat = getattr(self, "user_catalog", None)
+        return cat is not None and object_id in cat.objects and \
+            object_id not in self.model.objects
+
     def set_selected(self, object_id: str) -> None:
-        if object_id not in self.model.objects:
+        if object_id not in self.model.objects and not self._is_user(object_id):
             raise KeyError(f"unknown object '{object_id}'")
         self._selected = object_id
         self.chooser.blockSignals(True)
+        n = len(self.model.objects)
+        while self.chooser.count() > n:  # the previous user object
+            self.chooser.removeItem(self.chooser.count() - 1)
+        if self._is_user(object_id):
+            self.chooser.insertSeparator(n)
+            self.chooser.addItem(self.user_catalog.objects[object_id].name, object_id)
         self.chooser.setCurrentIndex(self.chooser.findData(object_id))
         self.chooser.blockSignals(False)
         self.update_time(self.clock.met_s)
@@ -383,8 +406,33 @@ class ReadoutsPanel(QtWidgets.QWidget):
             self._set_visible(self.values[key], on)
             self._set_visible(self._row_titles[key], on)
 
+    def _update_user(self, oid: str, met_s: float) -> None:
+        """Readouts of a user object: its element sets are all there is (SGP4)."""
+        cat = self.user_catalog
+        obj = cat.objects[oid]
+        if self.title.text() != obj.name:
+            self.title.setText(obj.name)
+        self._set_visible(self.badge, False)
+        self._show_rendezvous_rows(False)
+        try:
+            r, v, lat, lon, alt = cat.object_state(oid, met_s)
+        except NoStateError:
+            for key in self.ROWS:
+                self._set(key, "—")
+            self._set("phase", "no element set covers this time")
+            return
+        self._set("phase", f"in orbit · NORAD {obj.norad_id}")
+        self._set("lat", format_lat(lat))
+        self._set("lon", format_lon(lon))
+        self._set("alt", format_alt(alt))
+        self._set("speed", f"{float(np.linalg.norm(v)):.3f} km/s")
+        self._set("source", "your element set: " + format_element_set(cat.tle_info(oid, met_s)))
+
     def update_time(self, met_s: float) -> None:
         oid = self._selected
+        if self._is_user(oid):
+            self._update_user(oid, met_s)
+            return
         obj = self.model.objects[oid]
         if self.title.text() != obj.name:
             self.title.setText(obj.name)

@@ -37,7 +37,8 @@ TICK_PLAYING_MS = 16
 TICK_IDLE_MS = 100
 #: "Nice" steps for axis ticks and keyboard steps, seconds.
 NICE_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800,
-                21600, 43200, 86400, 172800, 345600)
+                21600, 43200, 86400, 172800, 345600, 604800, 1209600, 2592000, 7776000,
+                31536000)
 #: Distance within which the pointer is "on" an event tick or on the cursor, logical px.
 HIT_PX = 5.0
 #: Colours of the phase bands, by phase name (others get a neutral colour).
@@ -240,6 +241,21 @@ class TimelineScrubber(QtWidgets.QWidget):
             self._view = view
             self.update()
             self.viewChanged.emit(*view)
+
+    def set_window(self, t0: float, t1: float, events=None) -> None:
+        """Make ``[t0, t1]`` (met_s) the display window, showing all of it, with
+        ``events`` as ticks (None: the mission's; ``[]``: none, as in a free scenario)."""
+        if not t1 > t0:
+            raise ValueError("the display window needs t1 > t0")
+        evs = [e for e in (self.model.events() if events is None else events)
+               if e.met_s is not None]
+        self._events = evs
+        self._event_times = [float(e.met_s) for e in evs]
+        self._full = (float(t0), float(t1))
+        self._posix_offset = self.model.axis.datetime_utc(t0).timestamp() - float(t0)
+        self._view = (float(t0), float(t1))
+        self.update()
+        self.viewChanged.emit(*self._view)
 
     def fit(self) -> None:
         """Show the whole display window."""
@@ -818,6 +834,8 @@ class TimeControls(QtWidgets.QWidget):
         self._events = [e for e in model.events() if e.met_s is not None]
         self._event_times = [float(e.met_s) for e in self._events]
         self._selected = ""
+        self._free = False
+        self.user_catalog = None
         self._time_error = ""
         self._last_wall: float | None = None
 
@@ -880,6 +898,9 @@ class TimeControls(QtWidgets.QWidget):
         self.fit_action = self._action("Show whole mission", self.scrubber.fit, [Qt.Key.Key_Home],
                                        _icon("fit", fg))
         self.goto_action = self._action("Go to time…", self._focus_time_field, ["Ctrl+G"])
+        self.now_action = self._action("Now (real time)", self.go_now, ["Ctrl+N"],
+                                       tip="Jump to the present and play in real time")
+        self.now_action.setEnabled(False)
 
     def _tool(self, action) -> QtWidgets.QToolButton:
         b = QtWidgets.QToolButton(self)
@@ -994,7 +1015,7 @@ class TimeControls(QtWidgets.QWidget):
         as bands under the scrubber; an unknown id shows none."""
         self._selected = object_id
         obj = self.model.objects.get(object_id)
-        if obj is None:
+        if obj is None or self._free:
             self.scrubber.set_phases([], 0.0)
         else:
             self.scrubber.set_phases(obj.phases, obj.end_s)
@@ -1002,6 +1023,61 @@ class TimeControls(QtWidgets.QWidget):
 
     def selected(self) -> str:
         return self._selected
+
+    # -- scenario --------------------------------------------------------------------------
+    def set_user_catalog(self, catalog) -> None:
+        """The user's own satellites (a :class:`~orbitviz.core.catalog.UserCatalog` or None):
+        a selected user object's element set is named in the readout line."""
+        self.user_catalog = catalog
+        self._update_readout(self.clock.met_s)
+
+    def is_free(self) -> bool:
+        """Whether the time bar shows a free scenario (the user's element sets, not the
+        mission)."""
+        return self._free
+
+    def set_scenario(self, free: bool, window: tuple[float, float] | None = None) -> None:
+        """Show the mission (``free`` False: its window, events and phases) or a free
+        scenario over ``window`` (met_s): no mission events, UTC only, and "Now" when
+        the present lies inside it. The clock is kept inside the new window."""
+        self._free = bool(free)
+        t0, t1 = (float(x) for x in (window if free else self.model.window))
+        self.clock.start_s, self.clock.end_s = t0, t1
+        self._events = [] if free else [e for e in self.model.events() if e.met_s is not None]
+        self._event_times = [float(e.met_s) for e in self._events]
+        self.scrubber.set_window(t0, t1, [] if free else None)
+        if free:
+            self.scrubber.set_axis_mode("utc")
+        for w in (self.event_combo, self.met_label):
+            w.setVisible(not free)
+        for a in (self.prev_event_action, self.next_event_action):
+            a.setEnabled(not free)
+        self.fit_action.setText("Show all" if free else "Show whole mission")
+        self.time_field.setPlaceholderText(
+            "Go to: now · 2026-11-25T12:00:00Z" if free else
+            "Go to: docking · T+528 · 2021-10-05T12:22:31Z")
+        self.now_action.setEnabled(self._now_met() is not None)
+        self.set_selected(self._selected)
+        if self.clock.met_s < t0 or self.clock.met_s > t1:
+            self.clock.seek(min(max(self.clock.met_s, t0), t1))
+        self._update_readout(self.clock.met_s)
+
+    def _now_met(self) -> float | None:
+        """``met_s`` of the present, if it lies in the display window."""
+        now = self.model.axis.met_from_datetime(_dt.datetime.now(_dt.timezone.utc))
+        return now if self.clock.start_s <= now <= self.clock.end_s else None
+
+    def go_now(self) -> None:
+        """Real-time mode: jump to the present and play at 1× (the clock then keeps
+        pace with the wall clock)."""
+        now = self._now_met()
+        if now is None:
+            self._set_time_error("now is outside the loaded element sets' validity")
+            return
+        self._set_time_error("")
+        self.clock.seek(now)
+        self.set_rate(1.0)
+        self.play()
 
     def step_s(self) -> float:
         """Keyboard step, seconds: a round number near 1/100 of the visible span."""
@@ -1141,6 +1217,21 @@ class TimeControls(QtWidgets.QWidget):
         m = self.model
         self.utc_label.setText(m.axis.iso_utc(met_s, 0))
         self.met_label.setText(format_met(met_s).replace("T-", "T" + _MINUS))
+        cat = self.user_catalog
+        if cat is not None and self._selected in cat.objects and \
+                self._selected not in m.objects:
+            user = cat.objects[self._selected]
+            here = user.exists(met_s)
+            self.phase_label.setText(f"{user.name}: {'in orbit' if here else '—'}")
+            self.tle_label.set_full_text(
+                element_set_text(cat.tle_info(self._selected, met_s)) if here
+                else "no element set of it covers this time")
+            return
+        if self._free:
+            n = len(cat.existing(met_s)) if cat is not None else 0
+            self.phase_label.setText(f"Your objects: {n:,} in orbit")
+            self.tle_label.set_full_text("free scenario: your element sets only")
+            return
         obj = m.objects.get(self._selected)
         if obj is None:
             self.phase_label.setText("")

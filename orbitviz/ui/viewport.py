@@ -27,6 +27,10 @@ class Viewport(gl.GLViewWidget):
     """The GL view. Emits ``camera_changed`` when the user orbits, pans or zooms."""
 
     camera_changed = QtCore.Signal()
+    #: A left click that did not drag: (x, y) in logical widget pixels.
+    clicked = QtCore.Signal(float, float)
+    #: A press moving less than this (logical px) before release is a click, not a drag.
+    CLICK_SLOP_PX = 4.0
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -95,6 +99,20 @@ class Viewport(gl.GLViewWidget):
         super().orbit(azim, elev)
         self.camera_changed.emit()
 
+    def mousePressEvent(self, ev):  # noqa: N802
+        super().mousePressEvent(ev)
+        p = ev.position()
+        self._press = (p.x(), p.y()) if ev.button() == QtCore.Qt.MouseButton.LeftButton else None
+
+    def mouseReleaseEvent(self, ev):  # noqa: N802
+        press = getattr(self, "_press", None)
+        self._press = None
+        if press is not None and ev.button() == QtCore.Qt.MouseButton.LeftButton:
+            p = ev.position()
+            if math.hypot(p.x() - press[0], p.y() - press[1]) < self.CLICK_SLOP_PX:
+                self.clicked.emit(p.x(), p.y())
+        super().mouseReleaseEvent(ev)
+
     def wheelEvent(self, ev):  # noqa: N802
         delta = ev.angleDelta().y() or ev.angleDelta().x()
         d = self.opts["distance"] * 0.999 ** delta
@@ -102,6 +120,27 @@ class Viewport(gl.GLViewWidget):
         self.camera_changed.emit()
         self.update()
         ev.accept()
+
+    def project_many(self, scene_xyz) -> np.ndarray:
+        """(N,2) widget pixels (logical, y down) of scene points (N,3); NaN for points behind
+        the camera or NaN themselves."""
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        region = (0, 0, w, h)
+        m = self.projectionMatrix(region, region) * self.viewMatrix()
+        mat = np.array(m.data(), dtype=float).reshape(4, 4).T  # Qt stores column-major
+        p = np.asarray(scene_xyz, dtype=float).reshape(-1, 3)
+        clip = p @ mat[:3, :3].T + mat[:3, 3]
+        wc = p @ mat[3, :3] + mat[3, 3]
+        out = np.full((len(p), 2), np.nan)
+        ok = wc > 0
+        out[ok, 0] = (clip[ok, 0] / wc[ok] * 0.5 + 0.5) * w
+        out[ok, 1] = (1.0 - (clip[ok, 1] / wc[ok] * 0.5 + 0.5)) * h
+        return out
+
+    def camera_position_scene(self) -> np.ndarray:
+        """The camera's position in scene km (float64)."""
+        c = self.cameraPosition()
+        return np.array([c.x(), c.y(), c.z()], dtype=float)
 
     def project(self, scene_xyz) -> tuple[float, float] | None:
         """Widget pixel (x right, y down, logical px) of a scene point, or None if behind

@@ -107,10 +107,12 @@ def test_open_element_sets_lists_bad_sets_and_draws_the_good_object(qtbot, setti
     exported = app.exporter().render(met, app.export_spec(w, h, caption="none", credit=False))
     ex = exported.pixelColor(int(round(x - 0.5)), int(round(y - 0.5)))
     assert np.abs(np.array([ex.red(), ex.green(), ex.blue()]) - want).max() < 40
-    # the mission's objects are all still drawn: one marker quad (6 vertices) more than
-    # before, the same labels, the user's copy of the station named on the station's label
+    # the mission's objects are all still drawn: the same markers and labels, the user's
+    # object one head of the catalogue item, its copy of the station named on the
+    # station's label
     app.clock.seek(600.0)
-    assert len(app.scene.items["markers"]._verts) == mission_markers + 6
+    assert len(app.scene.items["markers"]._verts) == mission_markers
+    assert app.scene.items["user-catalog"].head_count() == 1
     texts = [t for t, _ in app.scene.items["labels"]._labels]
     assert len(texts) == len(mission_texts)
     assert [t for t in texts if t not in mission_texts] == \

@@ -19,7 +19,7 @@ from orbitviz.core.groundtrack import angular_distance_deg, terminator
 from orbitviz.core.mission import MissionModel
 from orbitviz.core.viewstate import ViewState
 from orbitviz.render.scene import COLORS
-from orbitviz.ui.groundtrack import GroundTrackPanel
+from orbitviz.ui.groundtrack import LABEL_FILL, GroundTrackPanel
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -148,15 +148,11 @@ def test_render_image_is_the_map(panel, model, clock, tmp_path):
         ref = np.array([round(c * 255) for c in COLORS[oid][:3]])
         near = np.all(np.abs(rgb - ref) <= 40, axis=-1).sum()
         assert near > 200, oid
-    # the night side is shaded: the Sahara (23° N 10° E) at 09:40 UTC (day) against the
-    # same place 12 hours later (night), at the same pixels
-    vb = panel.viewbox
-    src = panel.plot.sceneBoundingRect()
-    scale = min(1200 / src.width(), 600 / src.height())
-    ox = (1200 - src.width() * scale) / 2
-    oy = (600 - src.height() * scale) / 2
-    p = vb.mapViewToScene(QPointF(10.0, 23.0))
-    x, y = int((p.x() - src.x()) * scale + ox), int((p.y() - src.y()) * scale + oy)
+    # the whole world fills the 2:1 picture: the Sahara (23° N 10° E) is at its plate
+    # carrée pixel; there at 09:40 UTC (day) against the same place 12 hours later (night)
+    x, y = (int(round(v)) for v in panel.image_point(23.0, 10.0, 1200, 600))
+    assert (x, y) == (int(round((10.0 + 180.0) / 360.0 * 1200)),
+                      int(round((90.0 - 23.0) / 180.0 * 600)))
     day = rgb[y - 8: y + 8, x - 8: x + 8].mean()
     clock.seek(300.0 + 12 * 3600.0)
     night = _rgb(panel.render_image(1200, 600))[y - 8: y + 8, x - 8: x + 8].mean()
@@ -185,3 +181,49 @@ def test_a_soyuz_close_to_the_station_shares_its_label(qtbot):
     clock.seek(5000.0)  # 600 km apart: each has its own label
     panel.refresh()
     assert panel.labels["soyuz-ms-19"].isVisible()
+
+
+def test_label_boxes_are_drawn_behind_their_text_in_a_first_render(qtbot, tmp_path):
+    """The empty dark box over Greenland at T+3 h 20 min: a label painted for the first time
+    in ``render_image`` (exports, the inset) drew its box at its scene position in the
+    picture instead of behind its text. Here the labels' first paint is such a render (at
+    T+4 h 27 min, the station over the Atlantic, its label well apart from Baikonur's):
+    turning labels on changes the pixels behind each label's text, all of them, and no
+    others."""
+    model = MissionModel.build()
+    clock = SimulationClock(*model.window, met_s=16000.0)
+    panel = GroundTrackPanel(model, clock, ViewState())  # never shown: nothing painted yet
+    qtbot.addWidget(panel)
+    w, h = 1200, 600
+    on = panel.render_image(w, h)
+    assert on.save(str(tmp_path / "labels-first-render.png"))
+    shown = [lbl for lbl in [*panel.labels.values(), *panel.site_labels.values()]
+             if lbl.isVisible()]
+    assert {lbl.toPlainText() for lbl in shown} >= {"Baikonur"} and len(shown) >= 2
+    # (the panel was never laid out on screen: labels may sit on the other side of their
+    # marker on screen than in the picture, so their boxes are found from their text)
+    panel.view_state.layers["labels"] = False
+    panel.refresh()
+    off = panel.render_image(w, h)
+    a, b = _rgb(on), _rgb(off)
+    changed = np.abs(a - b).max(axis=-1) > 10
+    text = (a - b).max(axis=-1) > 40  # the glyphs: brighter than the map they cover
+    # each label's text in the picture, found near its map position (its box may sit
+    # right or left of it, above or below); its box must be behind it, all of it
+    covered = np.zeros_like(changed)
+    for lbl in shown:
+        x, y = (int(v) for v in panel.image_point(lbl.pos().y(), lbl.pos().x(), w, h))
+        r = lbl.boundingRect()
+        mx, my = int(1.2 * r.width()) + 6, int(1.2 * r.height()) + 6
+        region = np.zeros_like(text)
+        region[max(y - my, 0):y + my, max(x - mx, 0):x + mx] = True
+        ys, xs = np.nonzero(text & region)
+        assert len(xs) > 20, lbl.toPlainText()
+        x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+        # between the glyphs: the map seen through the label's dark box
+        alpha = LABEL_FILL[3] / 255.0
+        boxed = b[y0:y1, x0:x1] * (1 - alpha) + np.array(LABEL_FILL[:3]) * alpha
+        through = np.abs(a[y0:y1, x0:x1] - boxed).max(axis=-1) < 14
+        assert (through | text[y0:y1, x0:x1]).mean() > 0.6, lbl.toPlainText()
+        covered[max(y0 - 10, 0):y1 + 10, max(x0 - 10, 0):x1 + 10] = True  # + its margins
+    assert changed[~covered].sum() < 10  # nothing anywhere else: no stray box
