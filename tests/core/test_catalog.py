@@ -283,3 +283,29 @@ def test_one_set_in_two_files_is_one_set(tmp_path):
     assert not errors
     obj = cat.objects["iss-zarya"]
     assert len(obj.sets) == 1 and obj.sources == ["a.tle", "b.json"]
+
+
+def test_omm_csv_gives_the_tle_state_and_names_a_bad_row():
+    """CelesTrak's CSV form: a header of OMM keywords, one object a row."""
+    import csv
+    import io
+
+    from orbitviz.core.omm import parse_omm_csv
+
+    s = iss_set()
+    rec = export_omm(s.satrec, s.name)
+    bad = dict(rec, OBJECT_NAME="BROKEN", NORAD_CAT_ID=99999, INCLINATION="steep")
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rec))
+    writer.writeheader()
+    writer.writerow(rec)
+    writer.writerow(bad)
+    sets, errs = parse_omm_csv(buf.getvalue(), "active.csv")
+    assert len(sets) == 1 and len(errs) == 1
+    assert errs[0].source == "active.csv" and errs[0].line == 3  # the header is line 1
+    got = sets[0]
+    assert got.name == "ISS (ZARYA)" and got.norad_id == 25544
+    days = np.linspace(-3, 3, 97) + s.epoch_fr
+    r = teme_states(got.satrec, s.epoch_jd, days)
+    ref = teme_states(s.satrec, s.epoch_jd, days)
+    assert np.max(np.linalg.norm(r - ref, axis=1)) * 1000 < 1.0  # m
