@@ -45,7 +45,8 @@ from pyqtgraph.opengl import GLGraphicsItem
 from pyqtgraph.Qt import QT_LIB
 
 from .markers import _program_for
-from .tracks import bind_interleaved, frame_matrices, gl_matrix, upload_vbo
+from .tracks import (bind_interleaved, frame_matrices, gl_matrix, translucent_gl_options,
+                     upload_vbo)
 
 QtOpenGL = importlib.import_module(f"{QT_LIB}.QtOpenGL")
 
@@ -257,14 +258,7 @@ class CatalogItem(GLGraphicsItem.GLGraphicsItem):
 
     def __init__(self, color=DEFAULT_COLOR, point_px=5.0, trail_alpha=0.7, parentItem=None):
         super().__init__(parentItem=parentItem)
-        self.setGLOptions({
-            GL.GL_DEPTH_TEST: True,
-            GL.GL_BLEND: True,
-            GL.GL_CULL_FACE: False,
-            "glBlendFuncSeparate": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA,
-                                    GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA),
-            "glDepthMask": (GL.GL_FALSE,),
-        })
+        self.setGLOptions(translucent_gl_options())
         # after the Earth and the spacecraft meshes, before mission tracks and markers:
         # the mission's own objects stay on top of the catalogue clutter
         self.setDepthValue(8)

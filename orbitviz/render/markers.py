@@ -32,6 +32,7 @@ from .tracks import (
     compile_program,
     frame_matrices,
     gl_matrix,
+    translucent_gl_options,
     upload_if_dirty,
     upload_vbo,
 )
@@ -140,14 +141,7 @@ class MarkerItem(GLGraphicsItem.GLGraphicsItem):
 
     def __init__(self, parentItem=None):
         super().__init__(parentItem=parentItem)
-        self.setGLOptions({
-            GL.GL_DEPTH_TEST: True,
-            GL.GL_BLEND: True,
-            GL.GL_CULL_FACE: False,
-            "glBlendFuncSeparate": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA,
-                                    GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA),
-            "glDepthMask": (GL.GL_FALSE,),
-        })
+        self.setGLOptions(translucent_gl_options())
         self.setDepthValue(20)
         self._verts: np.ndarray | None = None
         self._dirty = False

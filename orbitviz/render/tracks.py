@@ -45,7 +45,7 @@ from pyqtgraph.Qt import QT_LIB, QtGui
 
 QtOpenGL = importlib.import_module(f"{QT_LIB}.QtOpenGL")
 
-__all__ = ["TrackItem", "NOMINAL_SPEED_KM_S", "split_f64", "dash_period_s"]
+__all__ = ["TrackItem", "NOMINAL_SPEED_KM_S", "split_f64", "dash_period_s", "translucent_gl_options"]
 
 #: Speed (km/s) that turns the time-based dash phase into a length: ISS orbital speed, Oct 2021.
 NOMINAL_SPEED_KM_S = 7.66
@@ -165,6 +165,20 @@ def frame_matrices(item):
     vp_w, vp_h = current_viewport_px()
     return (qmatrix_to_numpy(item.projectionMatrix()), qmatrix_to_numpy(item.modelViewMatrix()),
             vp_w, vp_h)
+
+
+def translucent_gl_options() -> dict:
+    """GL state of the translucent overlays (tracks, markers, labels, catalogues): depth
+    tested against the Earth and meshes but not written, alpha blended (alpha kept for
+    transparent exports), both faces."""
+    return {
+        GL.GL_DEPTH_TEST: True,
+        GL.GL_BLEND: True,
+        GL.GL_CULL_FACE: False,
+        "glBlendFuncSeparate": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA,
+                                GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA),
+        "glDepthMask": (GL.GL_FALSE,),
+    }
 
 
 def upload_if_dirty(item) -> None:
@@ -341,14 +355,7 @@ class TrackItem(GLGraphicsItem.GLGraphicsItem):
     def __init__(self, color=(1.0, 0.8, 0.2, 1.0), width_px: float = 2.0, fade_s: float = 5560.0,
                  parentItem=None):
         super().__init__(parentItem=parentItem)
-        self.setGLOptions({
-            GL.GL_DEPTH_TEST: True,
-            GL.GL_BLEND: True,
-            GL.GL_CULL_FACE: False,
-            "glBlendFuncSeparate": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA,
-                                    GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA),
-            "glDepthMask": (GL.GL_FALSE,),
-        })
+        self.setGLOptions(translucent_gl_options())
         self.setDepthValue(10)
         c = tuple(float(x) for x in color)
         self._color = c if len(c) == 4 else c + (1.0,)

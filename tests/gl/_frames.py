@@ -3,6 +3,29 @@
 import numpy as np
 
 
+def make_view(qtbot, dist, w, h):
+    """A bare pyqtgraph GL view, w×h, black, looking straight down from ``dist``."""
+    import pyqtgraph.opengl as pg_gl
+
+    v = pg_gl.GLViewWidget()
+    v.resize(w, h)
+    v.setBackgroundColor((0, 0, 0))
+    v.setCameraPosition(distance=dist, elevation=90, azimuth=-90)
+    qtbot.addWidget(v)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+def project(view, p, w, h):
+    """Pixel (column, row from the top) of scene point ``p`` in a w×h render."""
+    proj = np.array(view.projectionMatrix((0, 0, w, h), (0, 0, w, h)).data()).reshape(4, 4).T
+    mv = np.array(view.viewMatrix().data()).reshape(4, 4).T
+    c = proj @ mv @ np.append(np.asarray(p, dtype=np.float64), 1.0)
+    ndc = c[:3] / c[3]
+    return (ndc[0] + 1) / 2 * w, (1 - ndc[1]) / 2 * h
+
+
 def render_rgb(view, width: int, height: int, png_path: str):
     """``view.renderToArray`` as an (H, W, 3) float RGB array; the frame is also saved as a
     PNG (for looking at a failure)."""

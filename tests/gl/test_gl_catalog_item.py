@@ -17,6 +17,7 @@ pytestmark = pytest.mark.gl
 
 pg_gl = pytest.importorskip("pyqtgraph.opengl")
 
+import _frames  # noqa: E402
 from _frames import render_rgb  # noqa: E402
 
 from orbitviz.render import meshes as M  # noqa: E402
@@ -33,23 +34,11 @@ MAGENTA = (1.00, 0.36, 0.86)
 
 
 def make_view(qtbot, dist=100.0, w=W, h=H):
-    v = pg_gl.GLViewWidget()
-    v.resize(w, h)
-    v.setBackgroundColor((0, 0, 0))
-    v.setCameraPosition(distance=dist, elevation=90, azimuth=-90)
-    qtbot.addWidget(v)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+    return _frames.make_view(qtbot, dist, w, h)
 
 
 def project(view, p, w=W, h=H):
-    """Pixel (column, row from the top) of scene point ``p`` in a w×h render."""
-    proj = np.array(view.projectionMatrix((0, 0, w, h), (0, 0, w, h)).data()).reshape(4, 4).T
-    mv = np.array(view.viewMatrix().data()).reshape(4, 4).T
-    c = proj @ mv @ np.append(np.asarray(p, dtype=np.float64), 1.0)
-    ndc = c[:3] / c[3]
-    return (ndc[0] + 1) / 2 * w, (1 - ndc[1]) / 2 * h
+    return _frames.project(view, p, w, h)
 
 
 def render(view, name, w=W, h=H):

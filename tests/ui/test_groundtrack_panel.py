@@ -11,9 +11,9 @@ import time
 
 import numpy as np
 import pytest
-from PySide6 import QtGui
 from PySide6.QtCore import QPointF
 
+from _refs import qimage_rgb as _rgb
 from orbitviz.core.clock import SimulationClock
 from orbitviz.core.groundtrack import angular_distance_deg, terminator
 from orbitviz.core.mission import MissionModel
@@ -46,14 +46,6 @@ def panel(qtbot, model, clock):
 
 def _event(model, eid):
     return next(e.met_s for e in model.events() if e.id == eid)
-
-
-def _rgb(image: QtGui.QImage) -> np.ndarray:
-    img = image.convertToFormat(QtGui.QImage.Format.Format_RGB888)
-    w, h = img.width(), img.height()
-    arr = np.frombuffer(img.constBits(), dtype=np.uint8,
-                        count=img.bytesPerLine() * h).reshape(h, img.bytesPerLine())
-    return arr[:, : w * 3].reshape(h, w, 3).astype(int)
 
 
 def test_markers_at_core_positions_and_follow_clock(panel, model, clock):

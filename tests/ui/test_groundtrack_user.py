@@ -14,8 +14,9 @@ import time
 
 import numpy as np
 import pytest
-from PySide6 import QtGui
 
+from _refs import noaa_subsolar
+from _refs import qimage_rgb as _rgb
 from orbitviz.core.assets import asset_path
 from orbitviz.core.catalog import build_catalog, load_element_files
 from orbitviz.core.clock import SimulationClock
@@ -33,30 +34,6 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 ISS_FILE = asset_path("tle", "iss-21277.86166359.tle")
 EPOCH_2026 = dt.datetime(2026, 11, 25, 12, tzinfo=dt.timezone.utc)
 MAGENTA = 255 * np.array(USER_COLOR[:3])
-
-
-def noaa_subsolar(when: dt.datetime) -> tuple[float, float]:
-    """Sub-solar latitude and longitude (degrees) from the UTC time alone, by NOAA's Solar
-    Calculator equations (Meeus): declination, and the equation of time for the longitude."""
-    jc = (when.timestamp() / 86400.0 + 2440587.5 - 2451545.0) / 36525.0
-    l0 = (280.46646 + jc * (36000.76983 + 0.0003032 * jc)) % 360.0
-    m = math.radians(357.52911 + jc * (35999.05029 - 0.0001537 * jc))
-    e = 0.016708634 - jc * (0.000042037 + 0.0000001267 * jc)
-    centre = (math.sin(m) * (1.914602 - jc * (0.004817 + 0.000014 * jc))
-              + math.sin(2 * m) * (0.019993 - 0.000101 * jc) + math.sin(3 * m) * 0.000289)
-    omega = math.radians(125.04 - 1934.136 * jc)
-    lam = math.radians(l0 + centre - 0.00569 - 0.00478 * math.sin(omega))
-    eps0 = 23 + (26 + (21.448 - jc * (46.815 + jc * (0.00059 - jc * 0.001813))) / 60) / 60
-    eps = math.radians(eps0 + 0.00256 * math.cos(omega))
-    decl = math.degrees(math.asin(math.sin(eps) * math.sin(lam)))
-    y = math.tan(eps / 2) ** 2
-    l0r = math.radians(l0)
-    eot_min = 4 * math.degrees(y * math.sin(2 * l0r) - 2 * e * math.sin(m)
-                               + 4 * e * y * math.sin(m) * math.cos(2 * l0r)
-                               - 0.5 * y * y * math.sin(4 * l0r) - 1.25 * e * e * math.sin(2 * m))
-    hours = when.hour + when.minute / 60 + (when.second + when.microsecond / 1e6) / 3600
-    lon = -15.0 * (hours - 12.0 + eot_min / 60.0)
-    return decl, (lon + 180.0) % 360.0 - 180.0
 
 
 @pytest.fixture(scope="module")
@@ -103,14 +80,6 @@ def _panel(qtbot, model, clock, env, size=(1200, 600)):
     p.show()
     qtbot.waitExposed(p)
     return p
-
-
-def _rgb(image: QtGui.QImage) -> np.ndarray:
-    img = image.convertToFormat(QtGui.QImage.Format.Format_RGB888)
-    w, h = img.width(), img.height()
-    arr = np.frombuffer(img.constBits(), dtype=np.uint8,
-                        count=img.bytesPerLine() * h).reshape(h, img.bytesPerLine())
-    return arr[:, : w * 3].reshape(h, w, 3).astype(int)
 
 
 def _magenta(px) -> bool:
