@@ -471,6 +471,18 @@ class OrbitvizApp(QtCore.QObject):
         except ShotError as exc:
             QtWidgets.QMessageBox.warning(self.window, "Saved shots", str(exc))
             return
+        w0, w1 = self.model.window
+        if not (w0 <= shot.met_s <= w1):  # a shot of your own objects, in a free scenario
+            cat = self.user_catalog
+            if cat is None or not cat.covers(shot.met_s):
+                QtWidgets.QMessageBox.warning(
+                    self.window, "Saved shots",
+                    f"The shot '{shot.name}' is at {shot.utc}, outside the mission: open the "
+                    "element sets it shows (File → Open element sets…) and try again.")
+                return
+            self.set_scenario("free")
+        elif self.scenario == "free":
+            self.set_scenario("mission")
         v = shot.view()
         self.state.layers = dict(v.layers)
         self.state.frame = v.frame

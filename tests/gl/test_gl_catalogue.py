@@ -193,6 +193,7 @@ def test_the_app_opens_a_2026_catalogue_in_a_free_scenario(qtbot, tmp_path, sets
     from orbitviz.app.app import OrbitvizApp
 
     settings = QtCore.QSettings(str(tmp_path / "o.ini"), QtCore.QSettings.Format.IniFormat)
+    settings.setValue("shots/path", str(tmp_path / "shots.json"))
     app = OrbitvizApp(settings)
     app.start()
     qtbot.addWidget(app.window)
@@ -222,10 +223,16 @@ def test_the_app_opens_a_2026_catalogue_in_a_free_scenario(qtbot, tmp_path, sets
     shown = app.readouts.text("lat")
     value = float(shown.split("°")[0])
     assert abs(value - abs(sub.latitude.degrees)) < 0.01
+    # a shot saved here comes back to this scenario and time from the mission's
+    shot_met = app.clock.met_s
+    app.save_shot("catalogue 2026")
     # back to the mission: its window, events and the station again
     app.set_scenario("mission")
     assert not app.time_controls.is_free()
     assert app.time_controls.scrubber.full_range() == pytest.approx(app.model.window)
+    assert app.model.window[0] <= app.clock.met_s <= app.model.window[1]
+    app.apply_shot("catalogue 2026")
+    assert app.scenario == "free" and abs(app.clock.met_s - shot_met) < 1e-3
     app.window.close()
 
 
