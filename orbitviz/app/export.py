@@ -91,7 +91,8 @@ class ExportSpec:
     camera: dict | None = None
     pixel_scale: float | None = None
     quality: int = 92
-    #: optional ``inset(met_s, width, height) -> QImage`` painted in the top-right corner
+    #: optional ``inset(met_s, width, height, pixel_scale) -> QImage`` painted in the
+    #: top-right corner (``pixel_scale`` as :attr:`pixel_scale`: lines and text scaled)
     #: (the app passes its ground-track map when the map is shown)
     inset: object = None
 
@@ -488,7 +489,8 @@ class Exporter:
                            QtGui.QImage.Format.Format_ARGB32_Premultiplied).copy()
         del arr
         if spec.inset is not None:
-            self._inset(img, met_s, spec.inset)
+            k = spec.pixel_scale if spec.pixel_scale is not None else h / 1080.0
+            self._inset(img, met_s, spec.inset, max(float(k), 0.25))
         self._decorate(img, met_s, spec)
         img = img.convertToFormat(QtGui.QImage.Format.Format_ARGB32)
         self.timings["compose"] = time.perf_counter() - t0
@@ -536,11 +538,11 @@ class Exporter:
         m = int(round(height * self.INSET_MARGIN))
         return width - m - iw, m, iw, ih
 
-    def _inset(self, img, met_s: float, inset) -> None:
+    def _inset(self, img, met_s: float, inset, pixel_scale: float = 1.0) -> None:
         from PySide6 import QtCore, QtGui
 
         x, y, iw, ih = self.inset_rect(img.width(), img.height())
-        picture = inset(met_s, iw, ih)
+        picture = inset(met_s, iw, ih, pixel_scale)
         p = QtGui.QPainter(img)
         try:
             p.drawImage(QtCore.QRect(x, y, iw, ih), picture)

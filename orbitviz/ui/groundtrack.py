@@ -767,13 +767,15 @@ class GroundTrackPanel(QtWidgets.QWidget):
         ids = self._user_ids if n == len(self._user_ids) else []
         return list(ids), np.asarray(y if n else [], float), np.asarray(x if n else [], float)
 
-    def image_at(self, met_s: float, width: int, height: int) -> QtGui.QImage:
+    def image_at(self, met_s: float, width: int, height: int,
+                 pixel_scale: float = 1.0) -> QtGui.QImage:
         """The map drawn at ``met_s`` (not the clock's time) as a ``width`` × ``height``
         image, for exports and clip frames (the user's dots and selected track included,
-        never throttled); the panel goes back to the clock's time."""
+        never throttled); the panel goes back to the clock's time. ``pixel_scale``: see
+        :meth:`render_image`."""
         self._redraw(float(met_s))
         try:
-            return self.render_image(width, height)
+            return self.render_image(width, height, pixel_scale)
         finally:
             if self.isVisible():
                 self._redraw(self._met)
@@ -822,11 +824,16 @@ class GroundTrackPanel(QtWidgets.QWidget):
         self.fit_world()
         self.viewbox.prepareForPaint()  # its view→scene matrix now, not at the next paint
 
-    def render_image(self, width: int, height: int) -> QtGui.QImage:
+    def render_image(self, width: int, height: int, pixel_scale: float = 1.0) -> QtGui.QImage:
         """The whole map as it is drawn now in a ``width`` × ``height`` ARGB32 image: the
         world fitted (2:1) and centred, the map background around it, no axes (an inset, a
         picture of the map). The plot's scene is laid out for the picture while it is
-        drawn, so markers, lines and labels keep their on-screen pixel sizes; then back."""
+        drawn, so markers, lines and labels keep their on-screen pixel sizes times
+        ``pixel_scale`` (a 4K export passes 2: its inset reads as it would at 1080 lines,
+        drawn sharp at twice the size); then back."""
+        k = float(pixel_scale)
+        if not (k > 0 and np.isfinite(k)):
+            raise ValueError(f"pixel scale must be a positive number, not {pixel_scale!r}")
         if self._dirty:
             self._redraw(self._met)
         width, height = int(width), int(height)
@@ -837,16 +844,20 @@ class GroundTrackPanel(QtWidgets.QWidget):
         saved_range, saved_auto = QtCore.QRectF(w.range), w.autoPixelRange
         vb.prepareForPaint()
         saved_view = vb.viewRange()
-        mw, mh = self._map_size(width, height)
+        # drawn at width/k × height/k logical pixels on an image of k device pixels each,
+        # as on a high-DPI screen: everything grows k times and stays sharp
+        lw, lh = width / k, height / k
+        mw, mh = self._map_size(lw, lh)
         extra_w = max(w.range.width() - vb.sceneBoundingRect().width(), 0.0)
         extra_h = max(w.range.height() - vb.sceneBoundingRect().height(), 0.0)
         img = QtGui.QImage(width, height, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        img.setDevicePixelRatio(k)
         img.fill(QtGui.QColor(MAP_BG))
         try:
             self._lay_out_scene(mw + extra_w, mh + extra_h)
             self._reflow_labels()
             src = self._world_in_scene()
-            target = QtCore.QRectF((width - mw) / 2, (height - mh) / 2, mw, mh)
+            target = QtCore.QRectF((lw - mw) / 2, (lh - mh) / 2, mw, mh)
             axes = [self.plot.getAxis(k) for k in ("left", "bottom")]
             shown = [a.isVisible() for a in axes]
             painter = QtGui.QPainter(img)
@@ -868,6 +879,7 @@ class GroundTrackPanel(QtWidgets.QWidget):
             vb.setRange(xRange=saved_view[0], yRange=saved_view[1], padding=0.0)
             vb.prepareForPaint()
             self._reflow_labels()
+        img.setDevicePixelRatio(1.0)
         return img.convertToFormat(QtGui.QImage.Format.Format_ARGB32)
 
 

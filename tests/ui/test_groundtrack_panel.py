@@ -19,7 +19,7 @@ from orbitviz.core.groundtrack import angular_distance_deg, terminator
 from orbitviz.core.mission import MissionModel
 from orbitviz.core.viewstate import ViewState
 from orbitviz.render.scene import COLORS
-from orbitviz.ui.groundtrack import LABEL_FILL, GroundTrackPanel
+from orbitviz.ui.groundtrack import LABEL_FILL, SUN_COLOR, GroundTrackPanel
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -219,3 +219,26 @@ def test_label_boxes_are_drawn_behind_their_text_in_a_first_render(qtbot, tmp_pa
         assert (through | text[y0:y1, x0:x1]).mean() > 0.6, lbl.toPlainText()
         covered[max(y0 - 10, 0):y1 + 10, max(x0 - 10, 0):x1 + 10] = True  # + its margins
     assert changed[~covered].sum() < 10  # nothing anywhere else: no stray box
+
+
+def test_a_bigger_picture_scales_the_maps_markers_and_labels(panel, clock, tmp_path):
+    """An inset in a 4K export (pixel scale 2) is the 1080-line inset drawn at twice the
+    size: markers, lines and labels grow with it, so it reads the same on a slide."""
+    clock.seek(5000.0)
+    small_img = panel.render_image(480, 240)
+    big = panel.render_image(960, 480, pixel_scale=2.0)
+    flat = panel.render_image(960, 480)
+    big.save(str(tmp_path / "inset-2x.png"))
+    # the sub-solar marker, a disc of fixed pixel size: four times the pixels at scale 2
+    # in the big picture (twice as wide), the same number at scale 1
+    ref = np.array([int(SUN_COLOR[i:i + 2], 16) for i in (1, 3, 5)])
+
+    def sun_px(img):
+        return int((np.abs(_rgb(img) - ref).max(axis=-1) < 30).sum())
+
+    n_small = sun_px(small_img)
+    assert n_small > 20
+    assert 3.0 < sun_px(big) / n_small < 5.0
+    assert 0.6 < sun_px(flat) / n_small < 1.5
+    with pytest.raises(ValueError):
+        panel.render_image(480, 240, pixel_scale=0.0)
