@@ -622,11 +622,15 @@ class OrbitvizApp(QtCore.QObject):
         from orbitviz.ui.export_dialogs import ExportClipDialog
 
         ax = self.model.axis
-        obj = self.model.objects[self.state.selected]
         met = self.clock.met_s
-        starts = [t for t, _ in obj.phases] + [obj.end_s]
-        i = max(k for k, t in enumerate(starts[:-1]) if t <= met) if met >= starts[0] else 0
-        span = (max(starts[i], self.model.window[0]), min(starts[i + 1], self.model.window[1]))
+        obj = self.model.objects.get(self.state.selected)
+        if obj is not None and self.scenario == "mission":  # the selected object's phase
+            starts = [t for t, _ in obj.phases] + [obj.end_s]
+            i = max(k for k, t in enumerate(starts[:-1]) if t <= met) if met >= starts[0] else 0
+            span = (max(starts[i], self.model.window[0]),
+                    min(starts[i + 1], self.model.window[1]))
+        else:  # one of your objects, or a free scenario: the next hour
+            span = (met, min(met + 3600.0, self.clock.end_s))
         dlg = ExportClipDialog(self.settings, self._view_aspect(),
                                (ax.iso_utc(span[0]), ax.iso_utc(span[1])), ax.iso_utc(met),
                                self.window)
