@@ -278,6 +278,8 @@ def credit_text(model, met_s: float, catalog=None) -> str:
         if obj.segment_at(met_s).source == "model":
             modelled.append(f"{obj.name} {obj.phase_at(met_s).replace('-', ' ')}")
     orbits = "Orbits: NORAD element sets (ISS)"
+    if catalog is not None and catalog.existing(met_s):
+        orbits += " and yours"
     if modelled:
         orbits += "; modelled by orbitviz (dashed): " + ", ".join(modelled)
     return f"{CREDIT_IMAGERY}; {CREDIT_STARS}   ·   {orbits}"

@@ -159,3 +159,28 @@ def test_environment_far_from_the_mission_matches_skyfield(model):
     d = rot_ref @ u
     assert abs(lat - np.degrees(np.arcsin(d[2]))) < 1e-4
     assert abs(lon - np.degrees(np.arctan2(d[1], d[0]))) < 1e-4
+
+
+def test_captions_and_credits_name_your_objects(model, synthetic, axis):
+    """A picture of your objects says so: outside the mission, the caption counts them and
+    gives the UTC time only; the credit names your element sets. In the mission with your
+    objects present, the credit adds them to the station's sets."""
+    from orbitviz.app.export import caption_lines, check_time, credit_text, ExportError
+
+    _, cat = synthetic
+    t = axis.met_from_datetime(EPOCH)
+    lines = dict(caption_lines(model, t, cat))
+    assert lines["title"] == f"{len(cat.existing(t))} objects from your element sets"
+    assert lines["time"] == "25 Nov 2026, 12:00:00 UTC"
+    assert "your element sets (SGP4)" in credit_text(model, t, cat)
+    assert check_time(model, t, cat) == t
+    with pytest.raises(ExportError, match="your element sets' validity"):
+        check_time(model, t + 30 * 86400.0, cat)
+    # in the mission: the ISS's own TLE as your object, present at T+1 h
+    from orbitviz.core.catalog import load_element_files
+    from orbitviz.core.assets import asset_path
+
+    mine, _ = load_element_files([asset_path("tle", "iss-21277.86166359.tle")], axis)
+    assert credit_text(model, 3600.0, mine).startswith(credit_text(model, 3600.0).split("·")[0])
+    assert "NORAD element sets (ISS) and yours" in credit_text(model, 3600.0, mine)
+    assert "and yours" not in credit_text(model, 3600.0)
