@@ -44,9 +44,8 @@ from OpenGL import GL
 from pyqtgraph.opengl import GLGraphicsItem
 from pyqtgraph.Qt import QT_LIB
 
-from .markers import _program_for
-from .tracks import (bind_interleaved, frame_matrices, gl_matrix, translucent_gl_options,
-                     upload_vbo)
+from .tracks import (bind_interleaved, frame_matrices, gl_matrix, program_for,
+                     translucent_gl_options, upload_vbo)
 
 QtOpenGL = importlib.import_module(f"{QT_LIB}.QtOpenGL")
 
@@ -234,7 +233,7 @@ _HEAD_LAYOUT = [4]
 
 
 class _TrailProgram:
-    """Per-share-group cache of the trail program (see ``markers._program_for``)."""
+    """Per-share-group cache of the trail program (see ``tracks.program_for``)."""
     _programs: dict = {}
 
 
@@ -447,7 +446,7 @@ class CatalogItem(GLGraphicsItem.GLGraphicsItem):
         firsts = firsts[firsts >= 0]
         if count <= 0:
             return
-        program = _program_for(_TrailProgram, _TRAIL_VS, _TRAIL_FS, _TRAIL_ATTRS)
+        program = program_for(_TrailProgram, _TRAIL_VS, _TRAIL_FS, _TRAIL_ATTRS)
         locs = bind_interleaved(self._trail_vbo, _TRAIL_LAYOUT)
         try:
             GL.glUseProgram(program)
@@ -472,7 +471,7 @@ class CatalogItem(GLGraphicsItem.GLGraphicsItem):
                 GL.glDisableVertexAttribArray(loc)
 
     def _paint_heads(self, mvp, vp, sel) -> None:
-        program = _program_for(_HeadProgram, _HEAD_VS, _HEAD_FS, _HEAD_ATTRS)
+        program = program_for(_HeadProgram, _HEAD_VS, _HEAD_FS, _HEAD_ATTRS)
         locs = bind_interleaved(self._head_vbo, _HEAD_LAYOUT)
         GL.glEnable(GL.GL_PROGRAM_POINT_SIZE)
         try:

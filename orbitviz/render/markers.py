@@ -28,8 +28,8 @@ from pyqtgraph.opengl import GLGraphicsItem
 from pyqtgraph.Qt import QT_LIB, QtCore, QtGui
 
 from .tracks import (
+    program_for,
     bind_interleaved,
-    compile_program,
     frame_matrices,
     gl_matrix,
     translucent_gl_options,
@@ -44,16 +44,6 @@ __all__ = ["MarkerItem", "LabelItem", "build_marker_vertices", "LabelAtlas", "bu
 #: Outline width of a marker (px) and its colour (RGBA).
 OUTLINE_PX = 1.5
 OUTLINE_RGBA = (0.02, 0.02, 0.05, 0.9)
-
-
-def _program_for(cls, vs, fs, attrs):
-    ctx = QtGui.QOpenGLContext.currentContext()
-    key = ctx.shareGroup()
-    prog = cls._programs.get(key)
-    if prog is None:
-        prog = compile_program(vs, fs, attrs)
-        cls._programs[key] = prog
-    return prog
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,7 +154,7 @@ class MarkerItem(GLGraphicsItem.GLGraphicsItem):
             return
         self.setupGLState()
         proj, mv, vp_w, vp_h = frame_matrices(self)
-        program = _program_for(MarkerItem, _MARKER_VS, _MARKER_FS, _MARKER_ATTRS)
+        program = program_for(MarkerItem, _MARKER_VS, _MARKER_FS, _MARKER_ATTRS)
         locs = bind_interleaved(self._vbo, _MARKER_LAYOUT)
         try:
             GL.glUseProgram(program)
@@ -429,7 +419,7 @@ class LabelItem(GLGraphicsItem.GLGraphicsItem):
         if self._occ is not None:
             c_view = mv @ np.append(self._occ[0], 1.0)
             occ = (float(c_view[0]), float(c_view[1]), float(c_view[2]), self._occ[1])
-        program = _program_for(LabelItem, _LABEL_VS, _LABEL_FS, _LABEL_ATTRS)
+        program = program_for(LabelItem, _LABEL_VS, _LABEL_FS, _LABEL_ATTRS)
         locs = bind_interleaved(self._vbo, _LABEL_LAYOUT)
         try:
             GL.glUseProgram(program)

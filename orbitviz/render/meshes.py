@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from OpenGL import GL
 from pyqtgraph.opengl import GLGraphicsItem
-from pyqtgraph.Qt import QT_LIB, QtGui
+from pyqtgraph.Qt import QT_LIB
 
 from .tracks import (
     bind_interleaved,
-    compile_program,
     gl_matrix,
+    program_for,
     qmatrix_to_numpy,
     upload_vbo,
 )
@@ -389,11 +389,7 @@ class MeshItem(GLGraphicsItem.GLGraphicsItem):
         proj = qmatrix_to_numpy(self.projectionMatrix())
         mv = qmatrix_to_numpy(self.modelViewMatrix())
         mvp = proj @ mv @ model_matrix(self._rot, self._pos)
-        ctx = QtGui.QOpenGLContext.currentContext()
-        program = MeshItem._programs.get(ctx.shareGroup())
-        if program is None:
-            program = compile_program(_MESH_VS, _MESH_FS, _MESH_ATTRS)
-            MeshItem._programs[ctx.shareGroup()] = program
+        program = program_for(MeshItem, _MESH_VS, _MESH_FS, _MESH_ATTRS)
         locs = bind_interleaved(self._vbo, _MESH_LAYOUT)
         try:
             GL.glUseProgram(program)

@@ -45,7 +45,8 @@ from pyqtgraph.Qt import QT_LIB, QtGui
 
 QtOpenGL = importlib.import_module(f"{QT_LIB}.QtOpenGL")
 
-__all__ = ["TrackItem", "NOMINAL_SPEED_KM_S", "split_f64", "dash_period_s", "translucent_gl_options"]
+__all__ = ["TrackItem", "NOMINAL_SPEED_KM_S", "split_f64", "dash_period_s", "translucent_gl_options",
+           "program_for"]
 
 #: Speed (km/s) that turns the time-based dash phase into a length: ISS orbital speed, Oct 2021.
 NOMINAL_SPEED_KM_S = 7.66
@@ -165,6 +166,17 @@ def frame_matrices(item):
     vp_w, vp_h = current_viewport_px()
     return (qmatrix_to_numpy(item.projectionMatrix()), qmatrix_to_numpy(item.modelViewMatrix()),
             vp_w, vp_h)
+
+
+def program_for(owner, vertex_src: str, fragment_src: str, attributes: list[str]) -> int:
+    """The shader program of ``owner`` (a class with a ``_programs`` dict) for the current
+    context's share group, compiled on first use: contexts that share objects (pyqtgraph
+    0.14 needs ``AA_ShareOpenGLContexts``) share one program."""
+    key = QtGui.QOpenGLContext.currentContext().shareGroup()
+    prog = owner._programs.get(key)
+    if prog is None:
+        prog = owner._programs[key] = compile_program(vertex_src, fragment_src, attributes)
+    return prog
 
 
 def translucent_gl_options() -> dict:
@@ -422,13 +434,7 @@ class TrackItem(GLGraphicsItem.GLGraphicsItem):
     # -- GL ----------------------------------------------------------------------------------
     @classmethod
     def _program(cls):
-        ctx = QtGui.QOpenGLContext.currentContext()
-        key = ctx.shareGroup()
-        prog = cls._programs.get(key)
-        if prog is None:
-            prog = compile_program(_TRACK_VS, _TRACK_FS, _TRACK_ATTRS)
-            cls._programs[key] = prog
-        return prog
+        return program_for(cls, _TRACK_VS, _TRACK_FS, _TRACK_ATTRS)
 
     def paint(self):
         if self._verts is None and not self._dirty:

@@ -112,12 +112,9 @@ def render(view, name):
 
 def project(view, p_world):
     """Pixel (x, y) of a world point in a W×H renderToArray frame."""
-    from orbitviz.render.tracks import qmatrix_to_numpy
+    from _frames import project as project_px
 
-    proj = qmatrix_to_numpy(view.projectionMatrix((0, 0, W, H), (0, 0, W, H)))
-    clip = proj @ qmatrix_to_numpy(view.viewMatrix()) @ np.r_[np.asarray(p_world, float), 1.0]
-    ndc = clip[:3] / clip[3]
-    return (ndc[0] * 0.5 + 0.5) * W, (0.5 - ndc[1] * 0.5) * H
+    return project_px(view, p_world, W, H)
 
 
 def patch(img, xy, r=2):
