@@ -624,6 +624,7 @@ class OrbitvizApp(QtCore.QObject):
         ax = self.model.axis
         met = self.clock.met_s
         obj = self.model.objects.get(self.state.selected)
+        label = "This phase"
         if obj is not None and self.scenario == "mission":  # the selected object's phase
             starts = [t for t, _ in obj.phases] + [obj.end_s]
             i = max(k for k, t in enumerate(starts[:-1]) if t <= met) if met >= starts[0] else 0
@@ -631,9 +632,10 @@ class OrbitvizApp(QtCore.QObject):
                     min(starts[i + 1], self.model.window[1]))
         else:  # one of your objects, or a free scenario: the next hour
             span = (met, min(met + 3600.0, self.clock.end_s))
+            label = "Next hour"
         dlg = ExportClipDialog(self.settings, self._view_aspect(),
                                (ax.iso_utc(span[0]), ax.iso_utc(span[1])), ax.iso_utc(met),
-                               self.window)
+                               self.window, span_label=label)
         events = self.model.scenario.event_times()
         dlg.parse = lambda text: parse_time(text, ax, events)
         dlg._update_estimate()

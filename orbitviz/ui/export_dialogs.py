@@ -167,22 +167,15 @@ class ExportImageDialog(QtWidgets.QDialog):
         if path:
             edit.setText(path)
 
+    def _checks(self):
+        return {"caption": (self.caption, True), "transparent": (self.transparent, False),
+                "credit": (self.credit, True), "hide_overlays": (self.hide_overlays, False)}
+
     def _load(self):
-        s = self.settings
-        self.path.setText(str(s.value("export/image/path", "") or ""))
-        self.size_box.load(s, "export/image")
-        self.caption.setChecked(_bool(s.value("export/image/caption"), True))
-        self.transparent.setChecked(_bool(s.value("export/image/transparent"), False))
-        self.credit.setChecked(_bool(s.value("export/image/credit"), True))
-        self.hide_overlays.setChecked(_bool(s.value("export/image/hide_overlays"), False))
+        _load_common(self.settings, "export/image", self.path, self.size_box, self._checks())
 
     def _save(self):
-        s = self.settings
-        s.setValue("export/image/path", self.path.text())
-        self.size_box.save(s, "export/image")
-        for key, box in (("caption", self.caption), ("transparent", self.transparent),
-                         ("credit", self.credit), ("hide_overlays", self.hide_overlays)):
-            s.setValue(f"export/image/{key}", box.isChecked())
+        _save_common(self.settings, "export/image", self.path, self.size_box, self._checks())
 
     def check(self) -> str:
         """The first problem with the choices, or ''."""
@@ -219,17 +212,18 @@ class ExportClipDialog(QtWidgets.QDialog):
     """File → Export clip: a time range, size, frame rate, playback rate, and MP4 or PNGs."""
 
     def __init__(self, settings: QtCore.QSettings, view_aspect: float, phase_span: tuple,
-                 now_text: str, parent=None):
+                 now_text: str, parent=None, span_label: str = "This phase"):
         super().__init__(parent)
         self.setWindowTitle("Export clip")
         self.settings = settings
-        self._phase = phase_span  # (t0 text, t1 text) of the selected object's phase
+        self._phase = phase_span  # (t0 text, t1 text): the selected object's phase, or
+        # (outside the mission, or one of your objects selected) the next hour
         form = QtWidgets.QFormLayout()
         row, self.path = _path_row(self, "clip.mp4, or a folder for PNG frames", self._browse)
         form.addRow("File", row)
         self.t0 = QtWidgets.QLineEdit(now_text)
         self.t1 = QtWidgets.QLineEdit()
-        phase_button = QtWidgets.QPushButton("This phase")
+        phase_button = QtWidgets.QPushButton(span_label)
         phase_button.clicked.connect(self._this_phase)
         trow = QtWidgets.QHBoxLayout()
         trow.addWidget(self.t0, 1)
@@ -283,25 +277,22 @@ class ExportClipDialog(QtWidgets.QDialog):
         self.t0.setText(self._phase[0])
         self.t1.setText(self._phase[1])
 
+    def _checks(self):
+        return {"caption": (self.caption, True), "credit": (self.credit, True)}
+
     def _load(self):
         s = self.settings
-        self.path.setText(str(s.value("export/clip/path", "") or ""))
-        self.size_box.load(s, "export/clip")
+        _load_common(s, "export/clip", self.path, self.size_box, self._checks())
         self.fps.setValue(_int(s.value("export/clip/fps"), 30))
         self.rate.setValue(float(s.value("export/clip/rate", 60.0) or 60.0))
-        self.caption.setChecked(_bool(s.value("export/clip/caption"), True))
-        self.credit.setChecked(_bool(s.value("export/clip/credit"), True))
         if not self.t1.text():
             self._this_phase()
 
     def _save(self):
         s = self.settings
-        s.setValue("export/clip/path", self.path.text())
-        self.size_box.save(s, "export/clip")
+        _save_common(s, "export/clip", self.path, self.size_box, self._checks())
         s.setValue("export/clip/fps", self.fps.value())
         s.setValue("export/clip/rate", self.rate.value())
-        s.setValue("export/clip/caption", self.caption.isChecked())
-        s.setValue("export/clip/credit", self.credit.isChecked())
 
     def _span(self):
         if self.parse is None:
@@ -363,6 +354,22 @@ def _confirm_replace(parent, title: str, target: Path) -> bool:
                                             f"{target.name} exists. Replace it?",
                                             buttons.Yes | buttons.No, buttons.No)
     return answer == buttons.Yes
+
+
+def _load_common(settings, prefix: str, path_edit, size_box, checks: dict) -> None:
+    """The settings both export dialogs keep under ``prefix``: the path, the size and the
+    check boxes (``{key: (box, default)}``)."""
+    path_edit.setText(str(settings.value(f"{prefix}/path", "") or ""))
+    size_box.load(settings, prefix)
+    for key, (box, default) in checks.items():
+        box.setChecked(_bool(settings.value(f"{prefix}/{key}"), default))
+
+
+def _save_common(settings, prefix: str, path_edit, size_box, checks: dict) -> None:
+    settings.setValue(f"{prefix}/path", path_edit.text())
+    size_box.save(settings, prefix)
+    for key, (box, _default) in checks.items():
+        settings.setValue(f"{prefix}/{key}", box.isChecked())
 
 
 def _bool(value, default: bool) -> bool:
