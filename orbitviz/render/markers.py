@@ -289,18 +289,70 @@ _LABEL_ATTRS = ["a_pos", "a_off", "a_uv"]
 _LABEL_LAYOUT = [3, 2, 2]
 
 
-def build_label_vertices(anchors, atlas: LabelAtlas, offset_px=(10, 0)) -> np.ndarray:
+def label_boxes(anchors_px, atlas: LabelAtlas, offset_px=(10, 0), shifts_px=None):
+    """(N, 4) boxes left, bottom, right, top in pixels (y up) of the labels whose anchors
+    are at ``anchors_px`` (N, 2), as :func:`build_label_vertices` places them."""
+    a = np.asarray(anchors_px, dtype=float).reshape(-1, 2)
+    sh = np.zeros_like(a) if shifts_px is None else np.asarray(shifts_px, float).reshape(-1, 2)
+    r = np.asarray(atlas.rects, dtype=float).reshape(-1, 4)
+    left = a[:, 0] + int(offset_px[0]) + sh[:, 0]
+    top = a[:, 1] + int(offset_px[1]) + np.asarray(atlas.mids, float) + sh[:, 1]
+    return np.stack([left, top - r[:, 3], left + r[:, 2], top], axis=1)
+
+
+def declutter_labels(anchors_px, atlas: LabelAtlas, offset_px=(10, 0), shown=None,
+                     gap_px: float = 2.0) -> np.ndarray:
+    """(N, 2) pixel shifts (y up) so that labels do not print over each other.
+
+    Labels are placed in order (the first keeps its place: the scene lists the mission's
+    objects first): each takes the first of right of its anchor, left of it, a line below,
+    a line above (right, then left) whose box clears the boxes already placed by
+    ``gap_px``; if none does, it stays right of its anchor. ``shown``: (N,) bool, labels
+    that are drawn (hidden ones take no room). Pure function (no GL).
+    """
+    a = np.asarray(anchors_px, dtype=float).reshape(-1, 2)
+    n = len(a)
+    shifts = np.zeros((n, 2))
+    if n < 2:
+        return shifts
+    base = label_boxes(a, atlas, offset_px)
+    w = base[:, 2] - base[:, 0]
+    h = base[:, 3] - base[:, 1]
+    ox = int(offset_px[0])
+    placed: list[np.ndarray] = []
+    for i in range(n):
+        if shown is not None and not shown[i]:
+            continue
+        left = -(2 * ox + w[i])
+        options = [(0.0, 0.0), (left, 0.0), (0.0, -h[i]), (left, -h[i]), (0.0, h[i]),
+                   (left, h[i])]
+        choice = options[0]
+        for dx, dy in options:
+            box = base[i] + np.array([dx, dy, dx, dy])
+            if all(box[0] >= q[2] + gap_px or box[2] + gap_px <= q[0] or
+                   box[1] >= q[3] + gap_px or box[3] + gap_px <= q[1] for q in placed):
+                choice = (dx, dy)
+                break
+        shifts[i] = choice
+        placed.append(base[i] + np.array([choice[0], choice[1], choice[0], choice[1]]))
+    return shifts
+
+
+def build_label_vertices(anchors, atlas: LabelAtlas, offset_px=(10, 0),
+                         shifts_px=None) -> np.ndarray:
     """Interleaved float32 vertices (6N, 7): anchor pos, corner offset px (y up), texture uv.
 
     Each label's quad starts ``offset_px[0]`` px right of the anchor, with the text's optical
-    middle ``offset_px[1]`` px above it. Pure function (no GL).
+    middle ``offset_px[1]`` px above it, moved by its ``shifts_px`` row (N, 2) if given.
+    Pure function (no GL).
     """
     anchors = np.asarray(anchors, dtype=np.float32).reshape(-1, 3)
     H, W = atlas.image.shape[:2]
     out = np.zeros((len(anchors), 6, 7), dtype=np.float32)
+    sh = np.zeros((len(anchors), 2)) if shifts_px is None else np.asarray(shifts_px, float)
     for i, (x, y, w, h) in enumerate(atlas.rects):
-        left = int(offset_px[0])
-        top = int(offset_px[1]) + int(atlas.mids[i])        # y up: top edge above the anchor
+        left = int(offset_px[0]) + int(round(sh[i, 0]))
+        top = int(offset_px[1]) + int(atlas.mids[i]) + int(round(sh[i, 1]))  # y up
         bottom = top - int(h)
         u0, u1 = x / W, (x + w) / W
         v0, v1 = y / H, (y + h) / H                          # row 0 (top of the image) is v = 0
@@ -334,6 +386,8 @@ class LabelItem(GLGraphicsItem.GLGraphicsItem):
         self._halo_px = 3.0 * self._font_px / 18.0
         self._offset_px = (int(offset_px[0]), int(offset_px[1]))
         self._labels: list = []
+        self._anchors = np.zeros((0, 3), dtype=np.float32)
+        self._shifts = None
         self._atlas: LabelAtlas | None = None
         self._verts: np.ndarray | None = None
         self._occ = None
@@ -360,6 +414,7 @@ class LabelItem(GLGraphicsItem.GLGraphicsItem):
             self._dirty_tex = True
         self._verts = (build_label_vertices(anchors, self._atlas, self._offset_px)
                        if self._atlas is not None else None)
+        self._shifts = None  # placed again, in pixels, at the next paint
         self._dirty_vbo = True
         self.update()
 
@@ -392,6 +447,34 @@ class LabelItem(GLGraphicsItem.GLGraphicsItem):
     def set_visible(self, visible: bool) -> None:
         self.setVisible(bool(visible))
 
+    def _place(self, proj, mv, vp_w, vp_h, occ) -> None:
+        """Move labels that would print over each other (:func:`declutter_labels`), from
+        the anchors' pixels in this frame. Only pixel differences matter, so every tile of
+        a tiled export places them alike. Rebuilds the vertices only when a shift changes."""
+        n = len(self._anchors)
+        if n < 2:
+            return
+        view = np.c_[self._anchors.astype(float), np.ones(n)] @ mv.T
+        clip = view @ proj.T
+        w = np.where(np.abs(clip[:, 3]) > 1e-12, clip[:, 3], 1e-12)
+        px = np.stack([clip[:, 0] / w * 0.5 * vp_w, clip[:, 1] / w * 0.5 * vp_h], axis=1)
+        shown = clip[:, 3] > 0
+        if occ[3] > 0:  # behind the occluding sphere, as the shader hides them
+            c = np.array(occ[:3])
+            d = view[:, :3]
+            a = np.einsum("ij,ij->i", d, d)
+            b = -2.0 * d @ c
+            cc = c @ c - occ[3] ** 2
+            disc = b * b - 4 * a * cc
+            t1 = (-b - np.sqrt(np.maximum(disc, 0.0))) / (2 * np.maximum(a, 1e-30))
+            shown &= ~((disc > 0) & (t1 > 0) & (t1 < 1.0))
+        shifts = declutter_labels(px, self._atlas, self._offset_px, shown)
+        if self._shifts is None or not np.array_equal(shifts, self._shifts):
+            self._shifts = shifts
+            self._verts = build_label_vertices(self._anchors, self._atlas, self._offset_px,
+                                               shifts)
+            self._dirty_vbo = True
+
     def paint(self):
         if self._dirty_tex and self._atlas is not None:
             if self._tex is None:
@@ -407,18 +490,20 @@ class LabelItem(GLGraphicsItem.GLGraphicsItem):
                             GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, np.ascontiguousarray(img))
             GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
             self._dirty_tex = False
-        if self._dirty_vbo:
-            if self._verts is not None:
-                upload_vbo(self._vbo, self._verts)
-            self._dirty_vbo = False
-        if self._verts is None or self._tex is None:
+        if self._verts is None or self._atlas is None:
             return
-        self.setupGLState()
         proj, mv, vp_w, vp_h = frame_matrices(self)
         occ = (0.0, 0.0, 0.0, 0.0)
         if self._occ is not None:
             c_view = mv @ np.append(self._occ[0], 1.0)
             occ = (float(c_view[0]), float(c_view[1]), float(c_view[2]), self._occ[1])
+        self._place(proj, mv, vp_w, vp_h, occ)
+        if self._dirty_vbo:
+            upload_vbo(self._vbo, self._verts)
+            self._dirty_vbo = False
+        if self._tex is None:
+            return
+        self.setupGLState()
         program = program_for(LabelItem, _LABEL_VS, _LABEL_FS, _LABEL_ATTRS)
         locs = bind_interleaved(self._vbo, _LABEL_LAYOUT)
         try:

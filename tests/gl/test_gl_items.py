@@ -283,3 +283,35 @@ def test_station_close_up_does_not_jitter_at_orbital_speed(qtbot):
     nb, pnb = frame(t0 + 0.1, naive=True)
     assert np.abs(pna - pnb).max() > 0.3e-3                    # jumps by > 0.3 m in 0.1 s
     assert not np.array_equal(na, nb)                          # and the picture jitters
+
+
+def test_labels_of_neighbours_do_not_print_over_each_other(qtbot):
+    """The pad under the station at lift-off: two anchors 4 px apart. The second label moves
+    (left of its anchor, or a line down) so the two boxes are apart, in a real frame."""
+    from orbitviz.render.markers import build_label_atlas, declutter_labels, label_boxes
+
+    atlas = build_label_atlas([("ISS + Soyuz MS-18", (1, 1, 1, 1)),
+                               ("Baikonur 31/6", (1, 1, 1, 1))], 18, 3.0)
+    anchors = np.array([[100.0, 100.0], [103.0, 97.0]])
+    before = label_boxes(anchors, atlas)
+    assert before[1, 0] < before[0, 2] and before[1, 3] > before[0, 1]  # they overlap
+    shifts = declutter_labels(anchors, atlas)
+    assert np.array_equal(shifts[0], [0, 0])  # the first keeps its place
+    a, b = label_boxes(anchors, atlas, shifts_px=shifts)
+    assert b[0] >= a[2] + 2 or b[2] + 2 <= a[0] or b[1] >= a[3] + 2 or b[3] + 2 <= a[1]
+    # a hidden label takes no room
+    assert not declutter_labels(anchors, atlas, shown=np.array([False, True])).any()
+
+    w, h = 640, 400
+    v = make_view(qtbot, dist=100.0, w=w, h=h)
+    lb = LabelItem(font_px=20)
+    lb.set_labels([("ISS (Zarya)", np.array([0.0, 0.0, 0.0]), (0.0, 1.0, 0.0)),
+                   ("Baikonur", np.array([0.3, -0.3, 0.0]), (0.0, 1.0, 0.0))])
+    v.addItem(lb)
+    both = _green_mask(rgb(v.renderToArray((w, h)))).sum()
+    lb.set_labels([("ISS (Zarya)", np.array([0.0, 0.0, 0.0]), (0.0, 1.0, 0.0))])
+    one = _green_mask(rgb(v.renderToArray((w, h)))).sum()
+    lb.set_labels([("Baikonur", np.array([0.3, -0.3, 0.0]), (0.0, 1.0, 0.0))])
+    other = _green_mask(rgb(v.renderToArray((w, h)))).sum()
+    # no text pixel of one hides under the other: the frame has both labels' pixels
+    assert both >= 0.97 * (one + other)
