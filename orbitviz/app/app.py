@@ -369,6 +369,8 @@ class OrbitvizApp(QtCore.QObject):
         self.window.check_scenario(self.scenario, self.user_catalog is not None)
         self.legend.set_free(free)
         self.window.set_mission_views_enabled(not free)
+        if free != (was == "free"):  # the map tells about your objects; the plots don't
+            self.window.raise_dock("Map" if free else "Rendezvous")
         self.scene.set_time(self.clock.met_s)
         self.map.refresh()
 
@@ -382,7 +384,14 @@ class OrbitvizApp(QtCore.QObject):
             self.window.statusBar().showMessage(f"Selected {name} (Ctrl+F follows it)", 5000)
 
     def follow_selected(self) -> None:
-        self.apply_preset(f"follow:{self.state.selected}")
+        """Ctrl+F: follow the selected object, if it is in the scene now."""
+        oid = self.state.selected
+        if oid in self.model.objects and not self.scene.env.in_mission(self.clock.met_s):
+            self.window.statusBar().showMessage(
+                "The mission's objects are not in this scenario: click one of your objects, "
+                "then Ctrl+F", 6000)
+            return
+        self.apply_preset(f"follow:{oid}")
 
     def open_element_sets(self, paths=None, echo: bool = False) -> None:
         """File → Open element sets… (``paths`` None asks for files): load them with
@@ -404,8 +413,8 @@ class OrbitvizApp(QtCore.QObject):
         if cat is not None and len(cat):
             now = len(cat.existing(self.clock.met_s))
             self.window.statusBar().showMessage(
-                f"{len(cat)} object{'s' if len(cat) != 1 else ''} of your own loaded; "
-                f"{now} with a state now", 8000)
+                f"{len(cat):,} object{'s' if len(cat) != 1 else ''} of your own loaded; "
+                f"{now:,} with a state now. Click one to select it.", 10000)
         if failed and not malformed:
             QtWidgets.QMessageBox.warning(self.window, "Open element sets", "\n".join(failed))
         elif malformed:

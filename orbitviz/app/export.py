@@ -392,6 +392,9 @@ class Exporter:
         st.track_behind_s = src.track_behind_s
         st.track_ahead_s = src.track_ahead_s
         st.selected = src.selected
+        # one of your objects selected: ringed, named and with its track, as on screen
+        # (a mission id is never one of yours: it selects none)
+        self.scene.set_selected_user(src.selected)
         if spec.transparent:
             st.layers["stars"] = False
         k = float(spec.pixel_scale) if spec.pixel_scale else h / REF_HEIGHT_PX
@@ -506,7 +509,7 @@ class Exporter:
         from PySide6 import QtGui
 
         fmt = image_format(path)
-        check_spec(spec, self.model, path)
+        check_spec(spec, self.model, path, self.scene.user_catalog)
         check_time(self.model, met_s, self.scene.user_catalog)
         check_output(path, force)
         img = self.render(met_s, spec)

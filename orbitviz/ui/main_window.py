@@ -233,6 +233,12 @@ class MainWindow(QtWidgets.QMainWindow):
         if key in self.preset_actions:
             self.preset_actions[key].setChecked(True)
 
+    def raise_dock(self, title: str) -> None:
+        """Bring the dock ``title`` to the front of its tab group."""
+        dock = self._docks.get(title)
+        if dock is not None:
+            dock.raise_()
+
     def check_scenario(self, key: str, free_available: bool) -> None:
         """Tick the scenario ``key`` ("mission" or "free") in the View menu."""
         self.scenario_actions["free"].setEnabled(bool(free_available))

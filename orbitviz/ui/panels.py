@@ -441,7 +441,9 @@ class ReadoutsPanel(QtWidgets.QWidget):
         except NoStateError:
             for key in self.ROWS:
                 self._set(key, "—")
-            self._set("phase", "not in the scene at this time")
+            w0, w1 = self.model.window
+            self._set("phase", "not in the scene at this time" if w0 <= met_s <= w1 else
+                      "not in this scenario")
             self._set_visible(self.badge, False)
             self._show_rendezvous_rows(False)
             return

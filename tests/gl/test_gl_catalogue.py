@@ -223,6 +223,20 @@ def test_the_app_opens_a_2026_catalogue_in_a_free_scenario(qtbot, tmp_path, sets
     shown = app.readouts.text("lat")
     value = float(shown.split("°")[0])
     assert abs(value - abs(sub.latitude.degrees)) < 0.01
+    # follow it and export the view, as Ctrl+F then Ctrl+E do: the object at the centre
+    app.follow_selected()
+    assert app.state.camera == f"follow:{oid}"
+    out = app.exporter().save(tmp_path / "follow.png", app.clock.met_s,
+                              app.export_spec(640, 360, caption="auto"), force=True)
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(out)).convertToFormat(QImage.Format.Format_RGB888)
+    a = np.frombuffer(img.constBits(), np.uint8, img.sizeInBytes()).reshape(
+        360, img.bytesPerLine())[:, :640 * 3].reshape(360, 640, 3).astype(int)
+    img.save(str(tmp_path / "follow.png"))
+    centre = a[165:196, 305:336]
+    # the selected head, ringed in white and at least 10 px wide, at the centre
+    assert ((centre[..., 0] > 200) & (centre[..., 2] > 170)).sum() >= 30
     # a shot saved here comes back to this scenario and time from the mission's
     shot_met = app.clock.met_s
     app.save_shot("catalogue 2026")
