@@ -123,8 +123,46 @@ def _path_row(parent, placeholder: str, pick):
     return row, edit
 
 
-class ExportImageDialog(QtWidgets.QDialog):
+class _ExportDialog(QtWidgets.QDialog):
+    """What the two export dialogs share: the error line, Export/Cancel, the file picker,
+    and a path field ready to be typed over (the last path, all selected)."""
+
+    TITLE = ""
+    DEFAULT_NAME = ""
+    FILTER = ""
+
+    def _finish(self, form: QtWidgets.QFormLayout) -> None:
+        self.error = QtWidgets.QLabel()
+        self.error.setStyleSheet("color: #ff7a6a")
+        self.error.setWordWrap(True)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = buttons.addButton("Export",
+                                               QtWidgets.QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+
+    def _ready(self) -> None:
+        """After the settings are loaded: the path field focused, its text selected."""
+        self.path.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
+        self.path.selectAll()
+
+    def _browse(self, edit):
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, self.TITLE, edit.text() or str(Path.home() / self.DEFAULT_NAME), self.FILTER)
+        if path:
+            edit.setText(path)
+
+
+class ExportImageDialog(_ExportDialog):
     """File → Export image: where, how big, and what goes on it."""
+
+    TITLE = "Export image"
+    DEFAULT_NAME = "orbitviz.png"
+    FILTER = "PNG image (*.png);;JPEG image (*.jpg *.jpeg)"
 
     def __init__(self, settings: QtCore.QSettings, view_aspect: float, title: str,
                  parent=None):
@@ -146,26 +184,9 @@ class ExportImageDialog(QtWidgets.QDialog):
         form.addRow("", self.transparent)
         form.addRow("", self.credit)
         form.addRow("", self.hide_overlays)
-        self.error = QtWidgets.QLabel()
-        self.error.setStyleSheet("color: #ff7a6a")
-        self.error.setWordWrap(True)
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = buttons.addButton("Export",
-                                               QtWidgets.QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
+        self._finish(form)
         self._load()
-
-    def _browse(self, edit):
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self, "Export image", edit.text() or str(Path.home() / "orbitviz.png"),
-            "PNG image (*.png);;JPEG image (*.jpg *.jpeg)")
-        if path:
-            edit.setText(path)
+        self._ready()
 
     def _checks(self):
         return {"caption": (self.caption, True), "transparent": (self.transparent, False),
@@ -208,8 +229,12 @@ class ExportImageDialog(QtWidgets.QDialog):
                            self.hide_overlays.isChecked())
 
 
-class ExportClipDialog(QtWidgets.QDialog):
+class ExportClipDialog(_ExportDialog):
     """File → Export clip: a time range, size, frame rate, playback rate, and MP4 or PNGs."""
+
+    TITLE = "Export clip"
+    DEFAULT_NAME = "orbitviz.mp4"
+    FILTER = "MP4 video (*.mp4)"
 
     def __init__(self, settings: QtCore.QSettings, view_aspect: float, phase_span: tuple,
                  now_text: str, parent=None, span_label: str = "This phase"):
@@ -248,30 +273,14 @@ class ExportClipDialog(QtWidgets.QDialog):
         form.addRow("", self.credit)
         self.estimate = QtWidgets.QLabel()
         form.addRow("", self.estimate)
-        self.error = QtWidgets.QLabel()
-        self.error.setStyleSheet("color: #ff7a6a")
-        self.error.setWordWrap(True)
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton("Export", QtWidgets.QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
+        self._finish(form)
         for w in (self.fps, self.rate):
             w.valueChanged.connect(self._update_estimate)
         self.t0.textChanged.connect(self._update_estimate)
         self.t1.textChanged.connect(self._update_estimate)
         self.parse = None  # set by the app: text -> met_s (raises ValueError with a message)
         self._load()
-
-    def _browse(self, edit):
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self, "Export clip", edit.text() or str(Path.home() / "orbitviz.mp4"),
-            "MP4 video (*.mp4)")
-        if path:
-            edit.setText(path)
+        self._ready()
 
     def _this_phase(self):
         self.t0.setText(self._phase[0])

@@ -3,17 +3,23 @@
 import numpy as np
 
 
-def make_view(qtbot, dist, w, h):
-    """A bare pyqtgraph GL view, w×h, black, looking straight down from ``dist``."""
+def bare_view(qtbot, w, h):
+    """A shown pyqtgraph GL view, w×h, black, pyqtgraph's default camera."""
     import pyqtgraph.opengl as pg_gl
 
     v = pg_gl.GLViewWidget()
     v.resize(w, h)
     v.setBackgroundColor((0, 0, 0))
-    v.setCameraPosition(distance=dist, elevation=90, azimuth=-90)
     qtbot.addWidget(v)
     v.show()
     qtbot.waitExposed(v)
+    return v
+
+
+def make_view(qtbot, dist, w, h):
+    """A bare GL view, w×h, black, looking straight down from ``dist``."""
+    v = bare_view(qtbot, w, h)
+    v.setCameraPosition(distance=dist, elevation=90, azimuth=-90)
     return v
 
 

@@ -83,15 +83,9 @@ def test_mesh_vertices_sit_on_the_wgs84_ellipsoid_with_matching_uv():
 
 @pytest.fixture
 def view(qtbot):
-    import pyqtgraph.opengl as gl
+    from _frames import bare_view
 
-    w = gl.GLViewWidget()
-    w.resize(W, H)
-    w.setBackgroundColor((0, 0, 0))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return bare_view(qtbot, W, H)
 
 
 @pytest.fixture

@@ -24,15 +24,9 @@ def catalog():
 
 @pytest.fixture
 def view(qtbot):
-    import pyqtgraph.opengl as gl
+    from _frames import bare_view
 
-    w = gl.GLViewWidget()
-    w.resize(W, H)
-    w.setBackgroundColor((0, 0, 0))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return bare_view(qtbot, W, H)
 
 
 def render(view, name):
