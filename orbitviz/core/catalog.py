@@ -27,6 +27,7 @@ from sgp4.api import SatrecArray
 from orbitviz.core.elements import ElementSetChain, NoStateError, SetSpan
 from orbitviz.core.frames import EarthOrientation
 from orbitviz.core.geodesy import itrs_to_geodetic
+from orbitviz.core.objectstate import ObjectState
 from orbitviz.core.omm import parse_omm_csv, parse_omm_json, parse_omm_xml, sniff_format
 from orbitviz.core.timeaxis import TimeAxis
 from orbitviz.core.tle import TleError, TleSet, parse_tle_text
@@ -181,6 +182,10 @@ class UserCatalog:
     def covers(self, met_s: float) -> bool:
         return any(a <= met_s <= b for a, b in self.coverage)
 
+    def latest_epoch_s(self) -> float:
+        """``met_s`` of the newest element set's epoch, over every object."""
+        return max(o.chains[-1].spans[-1].epoch_met_s for o in self._list)
+
     # -- states ---------------------------------------------------------------------
     def _spans_at(self, met_s: float) -> np.ndarray:
         """Indices (into the flattened spans) of the set in use at ``met_s`` for every
@@ -263,9 +268,9 @@ class UserCatalog:
                 r_out[self._span_obj[chunk][s_idx], t_idx] = r_g[s_idx, t_idx]
         return CatalogWindow(times, list(self.ids), r_out)
 
-    def object_state(self, object_id: str, met_s: float):
-        """``(r_gcrs_km, v_gcrs_km_s, lat_deg, lon_deg, alt_km)`` of one object at
-        ``met_s``; :class:`NoStateError` where it has none."""
+    def object_state(self, object_id: str, met_s: float) -> ObjectState:
+        """The state of one object at ``met_s`` (phase ``orbit``, source ``tle``, with the
+        set in use); :class:`NoStateError` where it has none."""
         obj = self.objects[object_id]
         chain = obj.chain_at(float(met_s))
         eo = self.eo_at(float(met_s))
@@ -275,7 +280,8 @@ class UserCatalog:
         if not np.all(np.isfinite(r)):
             raise NoStateError(f"SGP4 fails for {obj.name} at that time (decayed?)")
         lat, lon, alt = itrs_to_geodetic(eo.gcrs_to_itrs_position(r[0], float(met_s)))
-        return r[0], v[0], float(lat), float(lon), float(alt)
+        return ObjectState(object_id, obj.name, "orbit", "tle", self.tle_info(object_id, met_s),
+                           r[0], v[0], float(lat), float(lon), float(alt), kind="user")
 
     def ground_track(self, object_id: str, t0_s: float, t1_s: float, step_s: float = 30.0):
         """``(met_s, lat_deg, lon_deg)`` sample arrays of one object over the part of

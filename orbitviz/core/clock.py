@@ -1,12 +1,16 @@
 """The simulation clock: mission time, play/pause and rate. Qt-free.
 
 The UI drives it from a timer with the wall time that passed (``advance``) and listens
-through ``subscribe``; the clock keeps time inside ``[start_s, end_s]`` and stops there.
+through ``subscribe`` (a :class:`~orbitviz.core.events.Subscription` comes back); the clock
+keeps time inside its window ``[start_s, end_s]`` and stops there. The clock owns its window:
+only :meth:`SimulationClock.set_window` changes it.
 """
 
 from __future__ import annotations
 
 from typing import Callable
+
+from orbitviz.core.events import Event, Subscription
 
 #: Allowed playback rates, in simulated seconds per wall second.
 MAX_RATE = 3600.0
@@ -17,24 +21,21 @@ class SimulationClock:
 
     def __init__(self, start_s: float, end_s: float, met_s: float | None = None,
                  rate: float = 60.0):
-        if not end_s > start_s:
-            raise ValueError("clock needs end_s > start_s")
-        self.start_s = float(start_s)
-        self.end_s = float(end_s)
+        self._start_s, self._end_s = self._checked_window(start_s, end_s)
         self._met = self._clamp(start_s if met_s is None else met_s)
         self._rate = 0.0
         self.set_rate(rate)
         self.playing = False
-        self._listeners: list[Callable[[float], None]] = []
+        #: Emitted with the new ``met_s`` whenever the time changes.
+        self.changed = Event("time")
 
     # -- observers ----------------------------------------------------------------------
-    def subscribe(self, fn: Callable[[float], None]) -> None:
-        """Call ``fn(met_s)`` whenever the time changes."""
-        self._listeners.append(fn)
+    def subscribe(self, fn: Callable[[float], None]) -> Subscription:
+        """Call ``fn(met_s)`` whenever the time changes; returns the handle that stops it."""
+        return self.changed.connect(fn)
 
     def _notify(self) -> None:
-        for fn in list(self._listeners):
-            fn(self._met)
+        self.changed.emit(self._met)
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -42,11 +43,37 @@ class SimulationClock:
         return self._met
 
     @property
+    def start_s(self) -> float:
+        """Start of the clock's window, met_s."""
+        return self._start_s
+
+    @property
+    def end_s(self) -> float:
+        """End of the clock's window, met_s."""
+        return self._end_s
+
+    @staticmethod
+    def _checked_window(start_s: float, end_s: float) -> tuple[float, float]:
+        a, b = float(start_s), float(end_s)
+        if not (b > a):  # also refuses NaN
+            raise ValueError("clock needs end_s > start_s")
+        return a, b
+
+    def set_window(self, start_s: float, end_s: float) -> None:
+        """Make ``[start_s, end_s]`` the clock's window; the time is kept inside it (a
+        time that has to move notifies the listeners)."""
+        self._start_s, self._end_s = self._checked_window(start_s, end_s)
+        t = self._clamp(self._met)
+        if t != self._met:
+            self._met = t
+            self._notify()
+
+    @property
     def rate(self) -> float:
         return self._rate
 
     def _clamp(self, t: float) -> float:
-        return min(max(float(t), self.start_s), self.end_s)
+        return min(max(float(t), self._start_s), self._end_s)
 
     def set_rate(self, rate: float) -> None:
         """Set the playback rate, clamped to ±``MAX_RATE``."""
@@ -64,9 +91,6 @@ class SimulationClock:
 
     def pause(self) -> None:
         self.playing = False
-
-    def toggle(self) -> None:
-        self.playing = not self.playing
 
     def advance(self, wall_dt_s: float) -> None:
         """Move time by ``rate × wall_dt_s`` if playing; stop at either end."""

@@ -19,6 +19,7 @@ from orbitviz.core.elements import NoStateError
 from orbitviz.core.frames import EarthOrientation
 from orbitviz.core.geodesy import geodetic_to_itrs, itrs_to_geodetic
 from orbitviz.core.models.base import ModelContext, ModelResult
+from orbitviz.core.objectstate import ObjectState
 from orbitviz.core.scenario import Scenario, load_scenario
 from orbitviz.core.sun import SunTrack
 from orbitviz.core.timeaxis import TimeAxis
@@ -108,26 +109,6 @@ class MissionObject:
     def segment_at(self, met_s: float) -> Segment:
         i = bisect.bisect_right(self._seg_starts, met_s) - 1
         return self.segments[max(i, 0)]
-
-
-@dataclass
-class ObjectState:
-    """An object's state at one instant (GCRS, km, km/s; geodetic WGS 84)."""
-
-    id: str
-    name: str
-    phase: str
-    source: str
-    tle: dict | None
-    r_gcrs_km: np.ndarray
-    v_gcrs_km_s: np.ndarray
-    lat_deg: float
-    lon_deg: float
-    alt_km: float
-
-    @property
-    def speed_km_s(self) -> float:
-        return float(np.linalg.norm(self.v_gcrs_km_s))
 
 
 class MissionModel:

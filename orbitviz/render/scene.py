@@ -454,7 +454,8 @@ class SceneController:
         from orbitviz.core.elements import NoStateError
 
         try:
-            r, v, *_ = cat.object_state(oid, self.met_s)
+            st = cat.object_state(oid, self.met_s)
+            r, v = st.r_gcrs_km, st.v_gcrs_km_s
         except NoStateError:
             return None
         return gcrs_to_world @ r, gcrs_to_world @ v, r, v

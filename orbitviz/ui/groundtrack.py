@@ -724,7 +724,8 @@ class GroundTrackPanel(QtWidgets.QWidget):
         here = None
         if cat is not None and oid is not None:
             try:
-                _, _, lat, lon, _ = cat.object_state(oid, met_s)
+                st = cat.object_state(oid, met_s)
+                lat, lon = st.lat_deg, st.lon_deg
                 here = (lat, lon)
             except NoStateError:
                 here = None

@@ -415,7 +415,8 @@ class ReadoutsPanel(QtWidgets.QWidget):
         self._set_visible(self.badge, False)
         self._show_rendezvous_rows(False)
         try:
-            r, v, lat, lon, alt = cat.object_state(oid, met_s)
+            st = cat.object_state(oid, met_s)
+            v, lat, lon, alt = st.v_gcrs_km_s, st.lat_deg, st.lon_deg, st.alt_km
         except NoStateError:
             for key in self.ROWS:
                 self._set(key, "—")

@@ -1042,7 +1042,7 @@ class TimeControls(QtWidgets.QWidget):
         the present lies inside it. The clock is kept inside the new window."""
         self._free = bool(free)
         t0, t1 = (float(x) for x in (window if free else self.model.window))
-        self.clock.start_s, self.clock.end_s = t0, t1
+        self.clock.set_window(t0, t1)
         self._events = [] if free else [e for e in self.model.events() if e.met_s is not None]
         self._event_times = [float(e.met_s) for e in self._events]
         self.scrubber.set_window(t0, t1, [] if free else None)

@@ -110,7 +110,8 @@ def test_object_state_and_ground_track_of_one_object(synthetic, axis):
     sets, cat = synthetic
     oid = cat.ids[5]
     t = axis.met_from_datetime(EPOCH)
-    r, v, lat, lon, alt = cat.object_state(oid, t)
+    s = cat.object_state(oid, t)
+    r, lat, lon = s.r_gcrs_km, s.lat_deg, s.lon_deg
     ref = skyfield_gcrs_km(cat.objects[oid].sets[0], [EPOCH])[0]
     assert np.linalg.norm(r - ref) < 0.05
     met, lats, lons = cat.ground_track(oid, t - 600.0, t + 600.0, 30.0)

@@ -143,7 +143,8 @@ def test_few_objects_are_named_and_the_selected_one_has_its_track(qtbot, model, 
                                                t + vs.track_ahead_s, 20.0)
     px, py = panel.user_past.getData()
     fx, fy = panel.user_future.getData()
-    _, _, lat_now, lon_now, _ = few_catalog.object_state(oid, t)
+    s = few_catalog.object_state(oid, t)
+    lat_now, lon_now = s.lat_deg, s.lon_deg
     assert (py[-1], px[-1]) == pytest.approx((lat_now, lon_now), abs=1e-9)
     assert (fy[0], fx[0]) == pytest.approx((lat_now, lon_now), abs=1e-9)
     drawn = np.column_stack([np.concatenate([py, fy]), np.concatenate([px, fx])])
@@ -274,7 +275,8 @@ def test_selected_object_in_a_crowd_wraps_at_the_dateline(qtbot, model, env, big
     assert panel.selected_label.isVisible()  # named, even among 30,000
     assert panel.selected_label.toPlainText() == big_catalog.objects[oid].name
     rx, ry = panel.user_ring.getData()
-    _, _, lat_now, lon_now, _ = big_catalog.object_state(oid, met)
+    s = big_catalog.object_state(oid, met)
+    lat_now, lon_now = s.lat_deg, s.lon_deg
     assert (float(ry[0]), float(rx[0])) == pytest.approx((lat_now, lon_now), abs=1e-9)
     crossings = 0
     for item in (panel.user_past, panel.user_future):
