@@ -16,6 +16,7 @@ run: $(STAMP)-app
 
 test: $(STAMP)-test
 	@command -v Xvfb >/dev/null || { echo "Xvfb is missing: run packaging/debian-deps.sh" >&2; exit 1; }
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 sysdeps: $(STAMP)-sys

@@ -34,15 +34,15 @@ EPOCH = dt.datetime(2021, 10, 5, 12, 0, tzinfo=dt.timezone.utc)
 def main() -> int:
     from PySide6 import QtCore
 
-    from orbitviz.app.app import make_qapplication
+    from orbitviz.app.startup import make_qapplication
 
     qapp = make_qapplication()
-    from orbitviz.app.propagator import WindowPropagator
+    from orbitviz.app.tasks import TaskRunner
     from orbitviz.core.catalog import build_catalog
-    from orbitviz.core.clock import SimulationClock
     from orbitviz.core.mission import MissionModel
     from orbitviz.core.synthetic import synthetic_tle_text
     from orbitviz.core.tle import parse_tle_text
+    from orbitviz.core.viewer import ViewerModel
     from orbitviz.core.viewstate import ViewState
     from orbitviz.render.scene import SceneController, create_items
     from orbitviz.ui.viewport import Viewport
@@ -73,13 +73,14 @@ def main() -> int:
         view.show()
         state = ViewState()
         state.layers["user-trails"] = trails
-        sc = SceneController(model, state, view, create_items(model))
-        prop = WindowPropagator()
-        prop.ready.connect(sc.set_user_window)
-        sc.propagator = prop
-        sc.set_user_catalog(catalog)
-        clock = SimulationClock(*model.window, met_s=t_start)
-        clock.subscribe(sc.set_time)
+        viewer = ViewerModel(model, state, met_s=t_start)
+        sc = SceneController(viewer, view, create_items(model))
+        prop = TaskRunner()
+        sc.set_window_requester(
+            lambda cat, t0, t1, step, sc=sc, prop=prop: prop.submit(
+                "user-window", cat.propagate, t0, t1, step, on_done=sc.set_user_window))
+        viewer.set_catalog(catalog)
+        clock = viewer.clock
         sc.apply_preset("earth")
         view.set_camera(*sc.preset_camera())
         sc.set_time(t_start)

@@ -31,14 +31,14 @@ T = 300.0
 def _screen_frame_ms(model, qapp) -> float:
     from PySide6 import QtCore
 
-    from orbitviz.core.viewstate import ViewState
+    from orbitviz.core.viewer import ViewerModel
     from orbitviz.render.scene import SceneController, create_items
     from orbitviz.ui.viewport import Viewport
 
     view = Viewport()
     view.resize(1920, 1080)
     view.show()
-    sc = SceneController(model, ViewState(), view, create_items(model))
+    sc = SceneController(ViewerModel(model), view, create_items(model))
     sc.apply_preset("earth")
     view.set_camera(*sc.preset_camera())
     sc.set_time(T)
@@ -62,10 +62,11 @@ def _screen_frame_ms(model, qapp) -> float:
 
 
 def main() -> int:
-    from orbitviz.app.app import make_qapplication
+    from orbitviz.app.startup import make_qapplication
 
     qapp = make_qapplication()
-    from orbitviz.app.export import Exporter, ExportSpec
+    from orbitviz.app.export import Exporter
+    from orbitviz.core.export_rules import ExportSpec
     from orbitviz.core.mission import MissionModel
 
     model = MissionModel.build()

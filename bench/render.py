@@ -122,7 +122,7 @@ def _bare_sphere_item():
 def _launch_to_first_frame() -> float:
     code = (
         "import time, sys; t0 = time.perf_counter()\n"
-        "from orbitviz.app.app import make_qapplication, OrbitvizApp\n"
+        "from orbitviz.app.app import OrbitvizApp; from orbitviz.app.startup import make_qapplication\n"
         "from PySide6 import QtCore\n"
         "qa = make_qapplication()\n"
         "s = QtCore.QSettings(QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, 'orbitviz-bench', 'launch')\n"
@@ -142,12 +142,11 @@ def _launch_to_first_frame() -> float:
 def main() -> int:
     from PySide6 import QtCore
 
-    from orbitviz.app.app import make_qapplication
+    from orbitviz.app.startup import make_qapplication
 
     qapp = make_qapplication()
-    from orbitviz.core.clock import SimulationClock
     from orbitviz.core.mission import MissionModel
-    from orbitviz.core.viewstate import ViewState
+    from orbitviz.core.viewer import ViewerModel
     from orbitviz.render.scene import SceneController, create_items
     from orbitviz.ui.viewport import Viewport
 
@@ -162,13 +161,12 @@ def main() -> int:
 
     # -- the full scene ---------------------------------------------------------------------------
     model = MissionModel.build()
-    state = ViewState()
+    viewer = ViewerModel(model, met_s=0.0)
     view = Viewport()
     view.resize(W, H)
     view.show()
-    sc = SceneController(model, state, view, create_items(model))
-    clock = SimulationClock(*model.window, met_s=0.0)
-    clock.subscribe(sc.set_time)
+    sc = SceneController(viewer, view, create_items(model))
+    clock = viewer.clock
     sc.apply_preset("earth")
     view.set_camera(*sc.preset_camera())
     for _ in range(5):

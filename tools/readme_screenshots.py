@@ -27,7 +27,8 @@ SHOTS = [  # name, camera preset, mission time (s from lift-off), selected objec
 def main() -> int:
     from PySide6 import QtCore
 
-    from orbitviz.app.app import OrbitvizApp, make_qapplication
+    from orbitviz.app.app import OrbitvizApp
+    from orbitviz.app.startup import make_qapplication
 
     qa = make_qapplication()
     with tempfile.TemporaryDirectory() as tmp:
@@ -69,9 +70,10 @@ def _catalogue_shot(qa, app, out: Path, tmp: Path) -> bool:
                                                           tzinfo=dt.timezone.utc)))
     app.apply_preset("earth")
     app.add_element_files([str(path)])
+    app.tasks.wait_idle(60.0)
     app.clock.seek(app.model.axis.met_from_datetime(
         dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.timezone.utc)))
-    app.propagator.wait_idle(60.0)
+    app.tasks.wait_idle(60.0)
     ids, pts = app.scene.pickable()
     px = app.viewport.project_many(pts)
     w, h = app.viewport.width(), app.viewport.height()

@@ -9,7 +9,7 @@ and writes either
 * a **PNG sequence** (``out`` is an existing folder or a path ending in ``/``):
   ``frame_00000.png``, ``frame_00001.png``, … (with alpha when ``spec.transparent``).
 
-Frame times (:func:`clip_frame_times`): frame ``k`` shows MET ``t0 + k·rate/fps`` for
+Frame times (:func:`~orbitviz.core.export_rules.clip_frame_times`): frame ``k`` shows MET ``t0 + k·rate/fps`` for
 ``k = 0 … n−1`` with ``n = round((t1 − t0) / rate · fps)``. The span is half-open,
 ``[t0, t1)``: the first frame is exactly ``t0`` and each frame stands for the ``rate/fps``
 simulated seconds that follow it, so the video lasts ``n / fps ≈ (t1 − t0) / rate`` seconds and
@@ -43,7 +43,6 @@ reports.
 
 from __future__ import annotations
 
-import math
 import os
 import secrets
 import shutil
@@ -52,11 +51,7 @@ from pathlib import Path
 
 import numpy as np
 
-from orbitviz.app.export import ExportError, check_spec, check_time
-
-#: Most frames one clip may have (about 55 minutes of video at 30 fps): stops a typo in the
-#: span or the rate from rendering for a day.
-MAX_FRAMES = 100_000
+from orbitviz.core.export_rules import ExportError, check_spec, check_time, clip_frame_times
 
 #: x264 speed/size trade-off; ``veryfast`` encodes 1080p far faster than we render it.
 X264_PRESET = "veryfast"
@@ -66,49 +61,6 @@ _FRAME_NAME = "frame_{:05d}.png"
 
 class ClipCancelled(Exception):
     """The user cancelled the clip; nothing was written."""
-
-
-# -- pure parts ------------------------------------------------------------------------------------
-def clip_frame_count(t0_s: float, t1_s: float, fps: float, rate: float) -> int:
-    """Number of frames of the clip from MET ``t0_s`` to ``t1_s`` (s) at ``fps`` frames per
-    video second and ``rate`` simulated seconds per video second: ``round((t1−t0)/rate·fps)``.
-
-    Raises :class:`ExportError` for a span that is empty or backwards, a rate or frame rate
-    that is not a positive finite number, a clip shorter than one frame, or more than
-    :data:`MAX_FRAMES` frames.
-    """
-    for name, v in (("start", t0_s), ("end", t1_s), ("fps", fps), ("rate", rate)):
-        if not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
-            raise ExportError(f"clip {name} must be a finite number, not {v!r}")
-    if not t1_s > t0_s:
-        raise ExportError(f"a clip's end must be after its start (start T{t0_s:+.3f} s, "
-                          f"end T{t1_s:+.3f} s)")
-    if not fps > 0:
-        raise ExportError(f"frames per second must be more than zero, not {fps:g}")
-    if not rate > 0:
-        raise ExportError(f"the playback rate must be more than zero simulated seconds per "
-                          f"second, not {rate:g}")
-    n = round((float(t1_s) - float(t0_s)) / float(rate) * float(fps))
-    if n < 1:
-        raise ExportError(f"the clip is shorter than one frame: {t1_s - t0_s:g} s of mission "
-                          f"time at {rate:g}× and {fps:g} fps; lower the rate or widen the span")
-    if n > MAX_FRAMES:
-        raise ExportError(f"the clip would have {n} frames ({n / fps / 60:.0f} min of video), "
-                          f"more than {MAX_FRAMES}; raise the rate or shorten the span")
-    return int(n)
-
-
-def clip_frame_times(t0_s: float, t1_s: float, fps: float, rate: float) -> np.ndarray:
-    """The MET (s, float64, shape (n,)) of every frame: ``t0 + k·rate/fps`` for
-    ``k = 0 … n−1``, ``n = round((t1−t0)/rate·fps)``.
-
-    Half-open span ``[t0, t1)``: the first frame is exactly ``t0``; the last is one frame step
-    (``rate/fps`` s of mission time) before ``t0 + n·rate/fps`` ≈ ``t1``, the moment the video
-    ends. Each time is computed from ``k`` directly (no accumulated sum), so there is no drift
-    over long clips. Raises :class:`ExportError` as :func:`clip_frame_count` does.
-    """
-    n = clip_frame_count(t0_s, t1_s, fps, rate)
-    return float(t0_s) + np.arange(n, dtype=np.float64) * float(rate) / float(fps)
 
 
 def _kind(out) -> str:
@@ -315,12 +267,11 @@ def export_clip(exporter, t0_s: float, t1_s: float, out, spec, fps: float = 30,
         raise ExportError(f"the clip size {w}×{h} is too small")
     if not target.parent.is_dir():
         raise ExportError(f"the folder '{target.parent}' does not exist")
-    model = getattr(exporter, "model", None)
-    if model is not None:  # refuse a bad spec or span now, not after rendering half of it
-        cat = exporter.scene.user_catalog if hasattr(exporter, "scene") else None
-        check_spec(spec, model, catalog=cat)
-        check_time(model, float(times[0]), cat)
-        check_time(model, float(times[-1]), cat)
+    viewer = getattr(exporter, "viewer", None)
+    if viewer is not None:  # refuse a bad spec or span now, not after rendering half of it
+        check_spec(spec, viewer)
+        check_time(viewer, float(times[0]))
+        check_time(viewer, float(times[-1]))
     if kind == "mp4":
         if getattr(spec, "transparent", False):
             raise ExportError("an MP4 video cannot be transparent: export a PNG sequence "

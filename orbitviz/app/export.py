@@ -35,155 +35,13 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from orbitviz.core.timeaxis import format_met
-
-#: Largest width or height of an export, px.
-MAX_SIZE_PX = 16384
-#: File formats by extension (Qt's writer names).
-FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
-FRAMES = ("earth-fixed", "inertial")
-BASE_VIEWS = ("earth", "baikonur", "rendezvous")
-#: The reference camera: the on-screen viewport's horizontal field of view at 16:9, which
-#: fixes the vertical field of view every export keeps (about 26.2°).
-REF_FOV_DEG = 45.0
-REF_ASPECT = 16.0 / 9.0
-#: Smallest tile, px (tiles carry a margin on every side).
-MIN_TILE_PX = 256
-#: The picture's height that pixel scale 1 is designed for, px.
-REF_HEIGHT_PX = 1080.0
-#: Imagery and data credits, always in the credit line.
-CREDIT_IMAGERY = "Imagery: NASA Earth Observatory (Blue Marble), NASA GSFC/NOAA (city lights)"
-CREDIT_STARS = "stars: ESA Hipparcos"
-
-
-class ExportError(ValueError):
-    """Bad input for an export; the message is one line for the user."""
-
-
-@dataclass(frozen=True)
-class ExportSpec:
-    """What to export.
-
-    ``size``: (width, height) px. ``view``: ``earth``, ``baikonur``, ``rendezvous`` or
-    ``follow:<object id>``. ``frame``: ``earth-fixed`` or ``inertial`` (when ``view_state``
-    is given its frame wins). ``caption``: ``auto`` (title, UTC, T+, current event),
-    ``none``, or a text. ``transparent``: alpha 0 where nothing is drawn (PNG only).
-    ``credit``: the credit line. ``tile``: largest render pass, px (None: the GL limit).
-    ``view_state``: a ViewState to copy layers, frame and track span from. ``camera``: a
-    ``Viewport.camera()`` dict overriding the preset's camera, optionally with ``fov_deg``
-    and ``aspect`` (width / height) of the viewport it came from. ``pixel_scale``: factor
-    for every pixel size (None: height / 1080). ``quality``: JPEG quality 1–100.
-    """
-
-    size: tuple = (1920, 1080)
-    view: str = "earth"
-    frame: str = "earth-fixed"
-    caption: str = "auto"
-    transparent: bool = False
-    credit: bool = True
-    tile: int | None = None
-    view_state: object = None
-    camera: dict | None = None
-    pixel_scale: float | None = None
-    quality: int = 92
-    #: optional ``inset(met_s, width, height, pixel_scale) -> QImage`` painted in the
-    #: top-right corner (``pixel_scale`` as :attr:`pixel_scale`: lines and text scaled)
-    #: (the app passes its ground-track map when the map is shown)
-    inset: object = None
-
-
-# -- checks (no Qt) ---------------------------------------------------------------------
-def parse_size(text: str) -> tuple[int, int]:
-    """``"1920x1080"`` → (1920, 1080); raises :class:`ExportError`."""
-    parts = str(text).lower().replace("×", "x").split("x")
-    try:
-        if len(parts) != 2:
-            raise ValueError
-        w, h = (int(p.strip()) for p in parts)
-    except ValueError:
-        raise ExportError(f"size must be WIDTHxHEIGHT in pixels (1920x1080), not '{text}'")
-    check_size((w, h))
-    return w, h
-
-
-def check_size(size) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in size)
-    except (TypeError, ValueError):
-        raise ExportError(f"size must be (width, height) in pixels, not {size!r}") from None
-    if not (1 <= w <= MAX_SIZE_PX and 1 <= h <= MAX_SIZE_PX):
-        raise ExportError(f"size {w}x{h}: width and height must be between 1 and "
-                          f"{MAX_SIZE_PX} px")
-    return w, h
-
-
-def image_format(path) -> str:
-    """Qt's format name for ``path``'s extension (PNG or JPEG); raises :class:`ExportError`."""
-    ext = Path(path).suffix.lower()
-    if ext not in FORMATS:
-        raise ExportError(f"unknown extension '{ext or Path(path).name}' for a picture: "
-                          "use .png or .jpg")
-    return FORMATS[ext]
-
-
-def check_view(view: str, model=None, catalog=None) -> str:
-    """Raise :class:`ExportError` unless ``view`` names a camera preset (``follow:`` any
-    object of ``model`` or of the user's ``catalog``)."""
-    if view in BASE_VIEWS:
-        return view
-    if isinstance(view, str) and view.startswith("follow:"):
-        oid = view.split(":", 1)[1]
-        if model is None or oid in model.objects or (catalog is not None
-                                                     and oid in catalog.objects):
-            if oid:
-                return view
-        known = ", ".join(model.objects) if model is not None else ""
-        raise ExportError(f"unknown object '{oid}' in view '{view}' (known: {known})")
-    raise ExportError(f"unknown view '{view}': use earth, baikonur, rendezvous or "
-                      "follow:<object id>")
-
-
-def check_time(model, met_s: float, catalog=None) -> float:
-    """Raise :class:`ExportError` unless ``met_s`` lies in the mission's display window or,
-    with the user's ``catalog``, within its element sets' validity."""
-    t0, t1 = model.window
-    if not math.isfinite(met_s):
-        raise ExportError(f"{met_s} is not a time")
-    if catalog is not None and catalog.covers(met_s):
-        return float(met_s)
-    if not (t0 <= met_s <= t1):
-        axis = model.axis
-        also = ""
-        if catalog is not None and len(catalog):
-            a, b = catalog.span
-            also = (f", nor within your element sets' validity, {axis.iso_utc(a, 0)} to "
-                    f"{axis.iso_utc(b, 0)}")
-        raise ExportError(f"{format_met(met_s)} ({axis.iso_utc(met_s, 0)}) is outside the "
-                          f"display window, {axis.iso_utc(t0, 0)} to {axis.iso_utc(t1, 0)}"
-                          f"{also}")
-    return float(met_s)
-
-
-def check_spec(spec: ExportSpec, model=None, path=None, catalog=None) -> None:
-    """Every check of a spec that needs no GL; raises :class:`ExportError`."""
-    check_size(spec.size)
-    check_view(spec.view, model, catalog)
-    if spec.frame not in FRAMES:
-        raise ExportError(f"unknown frame '{spec.frame}': use earth-fixed or inertial")
-    if spec.tile is not None and not (MIN_TILE_PX <= int(spec.tile) <= MAX_SIZE_PX):
-        raise ExportError(f"tile must be between {MIN_TILE_PX} and {MAX_SIZE_PX} px, "
-                          f"not {spec.tile}")
-    if spec.pixel_scale is not None and not (0 < float(spec.pixel_scale) <= 64):
-        raise ExportError(f"pixel scale must be above 0 and at most 64, not {spec.pixel_scale}")
-    if not (1 <= int(spec.quality) <= 100):
-        raise ExportError(f"JPEG quality must be between 1 and 100, not {spec.quality}")
-    if path is not None and spec.transparent and image_format(path) == "JPEG":
-        raise ExportError("--transparent needs PNG: JPEG has no alpha channel")
+from orbitviz.core.export_rules import (MIN_TILE_PX, REF_HEIGHT_PX, ExportError, ExportSpec,
+                                        caption_lines, check_spec, check_time, credit_text,
+                                        horizontal_fov_deg, image_format, vertical_fov_deg)
 
 
 def check_output(path, force: bool = False) -> Path:
@@ -232,134 +90,32 @@ def write_atomic(path, writer, force: bool = True) -> Path:
     return p
 
 
-# -- what the caption and credit say (no Qt) ---------------------------------------------
-def current_event(model, met_s: float, tolerance_s: float = 0.5):
-    """The latest event at or before ``met_s`` (within ``tolerance_s``), or None."""
-    last = None
-    for e in model.events():
-        if e.met_s <= met_s + tolerance_s:
-            last = e
-    return last
-
-
-def caption_lines(model, met_s: float, catalog=None) -> list[tuple[str, str]]:
-    """The automatic caption as (role, text) lines: title, event, time (outside the
-    mission: the user's objects and the UTC time)."""
-    utc = model.axis.datetime_utc(met_s)
-    w0, w1 = model.window
-    if not (w0 <= met_s <= w1):
-        n = len(catalog.existing(met_s)) if catalog is not None else 0
-        return [("title", f"{n:,} object{'s' if n != 1 else ''} from your element sets"),
-                ("time", f"{utc:%d %b %Y, %H:%M:%S} UTC")]
-    when = f"{utc:%d %b %Y, %H:%M:%S} UTC   ·   {format_met(met_s)}"
-    ev = current_event(model, met_s)
-    lines = [("title", model.scenario.title)]
-    if ev is None:
-        lines.append(("event", "Before lift-off"))
-    else:
-        text = ev.name
-        if abs(ev.met_s - met_s) > 0.5:
-            text = f"{ev.name}  ({format_met(ev.met_s)})"
-        if ev.basis != "measured":
-            text += "  · modelled"
-        lines.append(("event", text))
-    lines.append(("time", when))
-    return lines
-
-
-def credit_text(model, met_s: float, catalog=None) -> str:
-    """One line: imagery credit, and where the positions shown at ``met_s`` come from."""
-    w0, w1 = model.window
-    if not (w0 <= met_s <= w1):
-        return f"{CREDIT_IMAGERY}; {CREDIT_STARS}   ·   Orbits: your element sets (SGP4)"
-    modelled = []
-    for oid in model.existing(met_s):
-        obj = model.objects[oid]
-        if obj.segment_at(met_s).source == "model":
-            modelled.append(f"{obj.name} {obj.phase_at(met_s).replace('-', ' ')}")
-    orbits = "Orbits: NORAD element sets (ISS)"
-    if catalog is not None and catalog.existing(met_s):
-        orbits += " and yours"
-    if modelled:
-        orbits += "; modelled by orbitviz (dashed): " + ", ".join(modelled)
-    return f"{CREDIT_IMAGERY}; {CREDIT_STARS}   ·   {orbits}"
-
-
-def event_view(model, event) -> str:
-    """The camera preset that suits ``event`` in a picture: the event's ``view`` from the
-    mission file, else by rule from its object's phase and distance to the station."""
-    if getattr(event, "view", ""):
-        return event.view
-    oid = event.object if event.object in model.objects else "iss"
-    obj = model.objects[oid]
-    if not obj.exists(event.met_s):
-        return "earth"
-    phase = obj.phase_at(event.met_s)
-    if phase in ("on-pad", "ascent"):
-        return "baikonur"
-    if phase == "docked" or oid == "iss":
-        return "rendezvous"
-    if phase in ("final-approach",):
-        return "rendezvous"
-    try:
-        r, _ = model.gcrs_state(oid, event.met_s)
-        ri, _ = model.gcrs_state("iss", event.met_s)
-        if float(np.linalg.norm(np.asarray(r) - np.asarray(ri))) < 0.5:
-            return "rendezvous"
-    except Exception:  # noqa: BLE001 (no station state: follow the object)
-        pass
-    return f"follow:{oid}"
-
-
-def met_file_stem(met_s: float) -> str:
-    """A T+ that sorts as text and is safe in file names: ``T+00d03h27m28s``."""
-    sign = "-" if met_s < 0 else "+"
-    a = int(math.floor(abs(met_s) + 0.5))
-    d, rem = divmod(a, 86400)
-    h, rem = divmod(rem, 3600)
-    m, s = divmod(rem, 60)
-    return f"T{sign}{d:02d}d{h:02d}h{m:02d}m{s:02d}s"
-
-
-def vertical_fov_deg(camera: dict | None) -> float:
-    """The vertical field of view an export keeps, degrees (see the module's notes)."""
-    fov = REF_FOV_DEG
-    aspect = REF_ASPECT
-    if camera:
-        fov = float(camera.get("fov_deg", fov))
-        aspect = float(camera.get("aspect", aspect))
-    return math.degrees(2.0 * math.atan(math.tan(math.radians(0.5 * fov)) / aspect))
-
-
-def horizontal_fov_deg(vfov_deg: float, width: int, height: int) -> float:
-    return math.degrees(2.0 * math.atan(math.tan(math.radians(0.5 * vfov_deg))
-                                        * width / height))
-
-
 # -- the engine --------------------------------------------------------------------------
 class Exporter:
     """Renders pictures of the mission scene off screen. Needs a QApplication whose
     platform has OpenGL (a desktop session or Xvfb) with shared GL contexts."""
 
-    def __init__(self, model):
+    def __init__(self, mission):
         from PySide6 import QtCore, QtWidgets
         from OpenGL import GL
 
-        from orbitviz.core.viewstate import ViewState
+        from orbitviz.core.viewer import ViewerModel
         from orbitviz.render.scene import SceneController, create_items
         from orbitviz.ui.viewport import Viewport
 
         if QtWidgets.QApplication.instance() is None:
             raise RuntimeError("Exporter needs a QApplication")
-        self.model = model
+        self.model = mission
+        #: The exporter's own viewer model: the same mission and (set by the caller) the
+        #: same catalogue as the screen, its own view state, selection and time.
+        self.viewer = ViewerModel(mission)
         self.view = Viewport()
         self.view.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen)
         self.view.resize(640, 360)
         self.view.show()
         self.view.grabFramebuffer()  # creates the context and runs initializeGL
-        self.state = ViewState()
-        self.items = create_items(model)
-        self.scene = SceneController(model, self.state, self.view, self.items)
+        self.items = create_items(mission)
+        self.scene = SceneController(self.viewer, self.view, self.items)
         self.view.makeCurrent()
         try:
             limits = [int(GL.glGetIntegerv(GL.GL_MAX_TEXTURE_SIZE)),
@@ -373,7 +129,17 @@ class Exporter:
         #: Seconds of the last render's parts: "gl", "compose".
         self.timings = {}
 
+    @property
+    def state(self):
+        """The view state of the last render (the exporter's viewer model's)."""
+        return self.viewer.view
+
+    def set_catalog(self, catalog) -> None:
+        """Draw the user's objects of ``catalog`` (None: none) in the pictures."""
+        self.viewer.set_catalog(catalog)
+
     def close(self) -> None:
+        self.scene.close()
         if self.view is not None:
             self.view.close()
             self.view.deleteLater()
@@ -385,29 +151,25 @@ class Exporter:
         from orbitviz.core.viewstate import ViewState
 
         w, h = spec.size
-        st = self.state
         src = spec.view_state if spec.view_state is not None else ViewState(frame=spec.frame)
-        st.layers = dict(src.layers)
-        st.frame = src.frame
-        st.track_behind_s = src.track_behind_s
-        st.track_ahead_s = src.track_ahead_s
-        st.selected = src.selected
-        # one of your objects selected: ringed, named and with its track, as on screen
-        # (a mission id is never one of yours: it selects none)
-        self.scene.set_selected_user(src.selected)
-        if spec.transparent:
-            st.layers["stars"] = False
-        k = float(spec.pixel_scale) if spec.pixel_scale else h / REF_HEIGHT_PX
-        # the widget's size stands for the picture at pixel scale 1 (meshes against
-        # markers are judged in those pixels, as on screen)
-        self.view.resize(max(int(round(w / k)), 16), max(int(round(h / k)), 16))
-        self.scene.met_s = float(met_s)
-        self.scene.apply_preset(spec.view)
-        self.view.set_camera(*self.scene.preset_camera())
-        if spec.camera:
-            self.view.set_camera_dict(spec.camera)
-        self.view.opts["fov"] = horizontal_fov_deg(vertical_fov_deg(spec.camera), w, h)
-        self.scene.set_pixel_scale(k)  # also poses every item for met_s
+        with self.scene.batch():  # one pose at the end, not one per change
+            self.viewer.set_view_state(src)
+            st = self.viewer.view
+            # one of your objects selected: ringed, named and with its track, as on screen
+            self.viewer.select(src.selected)
+            if spec.transparent:
+                st.layers["stars"] = False
+            k = float(spec.pixel_scale) if spec.pixel_scale else h / REF_HEIGHT_PX
+            # the widget's size stands for the picture at pixel scale 1 (meshes against
+            # markers are judged in those pixels, as on screen)
+            self.view.resize(max(int(round(w / k)), 16), max(int(round(h / k)), 16))
+            self.scene.set_time(met_s)
+            self.scene.apply_preset(spec.view)
+            self.view.set_camera(*self.scene.preset_camera())
+            if spec.camera:
+                self.view.set_camera_dict(spec.camera)
+            self.view.opts["fov"] = horizontal_fov_deg(vertical_fov_deg(spec.camera), w, h)
+            self.scene.set_pixel_scale(k)
         return k
 
     # -- rendering -------------------------------------------------------------------------
@@ -416,9 +178,8 @@ class Exporter:
         alpha; alpha 255 everywhere unless ``spec.transparent``)."""
         import time
 
-        cat = self.scene.user_catalog
-        check_spec(spec, self.model, catalog=cat)
-        check_time(self.model, met_s, cat)
+        check_spec(spec, self.viewer)
+        check_time(self.viewer, met_s)
         t0 = time.perf_counter()
         k = self._pose(met_s, spec)
         w, h = spec.size
@@ -509,8 +270,8 @@ class Exporter:
         from PySide6 import QtGui
 
         fmt = image_format(path)
-        check_spec(spec, self.model, path, self.scene.user_catalog)
-        check_time(self.model, met_s, self.scene.user_catalog)
+        check_spec(spec, self.viewer, path)
+        check_time(self.viewer, met_s)
         check_output(path, force)
         img = self.render(met_s, spec)
         t0 = time.perf_counter()
@@ -579,7 +340,7 @@ class Exporter:
                 font = _font(max(1.55 * unit, 6.0), QtGui.QFont.Weight.Normal)
                 p.setFont(font)
                 fm = QtGui.QFontMetricsF(font)
-                text = fm.elidedText(credit_text(self.model, met_s, self.scene.user_catalog),
+                text = fm.elidedText(credit_text(self.viewer, met_s),
                                      QtCore.Qt.TextElideMode.ElideRight, w - 2 * margin)
                 base = h - 1.2 * unit - fm.descent()
                 _shadow_text(p, QtCore.QPointF(w - margin - fm.horizontalAdvance(text), base),
@@ -587,7 +348,7 @@ class Exporter:
                 bottom = base - fm.ascent() - 1.6 * unit
             if spec.caption and spec.caption != "none":
                 if spec.caption == "auto":
-                    lines = caption_lines(self.model, met_s, self.scene.user_catalog)
+                    lines = caption_lines(self.viewer, met_s)
                 else:
                     lines = [("title", spec.caption)]
                 self._caption(p, lines, margin, bottom, w, unit)
@@ -660,6 +421,4 @@ def _alpha_from_pair(black: np.ndarray, white: np.ndarray) -> np.ndarray:
     return out
 
 
-__all__ = ["ExportError", "ExportSpec", "Exporter", "write_atomic", "parse_size", "check_size",
-           "check_spec", "check_output", "check_time", "check_view", "image_format",
-           "event_view", "caption_lines", "credit_text", "current_event", "met_file_stem"]
+__all__ = ["Exporter", "write_atomic", "check_output"]

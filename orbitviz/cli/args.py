@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from orbitviz import __version__
+from orbitviz.core import export_rules as rules
+from orbitviz.core.viewstate import FRAMES
 
 
 class UsageError(Exception):
@@ -61,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--to", metavar="TIME", help="end of a clip")
     ex.add_argument("--out", metavar="FILE|DIR", help="FILE.png, FILE.jpg, FILE.mp4 or DIR/")
     ex.add_argument("--size", metavar="WxH", type=_size, default=(1920, 1080),
-                    help="picture size in pixels (default 1920x1080, at most 16384 a side)")
+                    help="picture size in pixels (default 1920x1080, at most "
+                    f"{rules.MAX_SIZE_PX} a side)")
     ex.add_argument("--view", metavar="VIEW", type=_view,
                     help="earth (default), baikonur, rendezvous or follow:<object id>")
     ex.add_argument("--frame", choices=FRAMES, default="earth-fixed",
@@ -90,29 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
 EXPORT_HELP = ("Forms: export --at TIME --out FILE.png|.jpg; export --shot NAME --out FILE.png; "
                "export --events --out DIR; "
                "export --from TIME --to TIME --out FILE.mp4|DIR/.")
-FRAMES = ("earth-fixed", "inertial")
-MAX_SIZE_PX = 16384
-IMAGE_EXTS = (".png", ".jpg", ".jpeg")
+IMAGE_EXTS = tuple(rules.IMAGE_FORMATS)
 
 
 def _size(text: str) -> tuple[int, int]:
-    parts = text.lower().replace("×", "x").split("x")
     try:
-        if len(parts) != 2:
-            raise ValueError
-        w, h = (int(p) for p in parts)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"size must be WIDTHxHEIGHT in pixels (1920x1080), not '{text}'")
-    if not (1 <= w <= MAX_SIZE_PX and 1 <= h <= MAX_SIZE_PX):
-        raise argparse.ArgumentTypeError(
-            f"size {w}x{h}: width and height must be between 1 and {MAX_SIZE_PX} px")
-    return w, h
+        return rules.parse_size(text)
+    except rules.ExportError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _view(text: str) -> str:
-    if text in ("earth", "baikonur", "rendezvous") or (
-            text.startswith("follow:") and len(text) > len("follow:")):
+    if rules.view_name_ok(text):
         return text
     raise argparse.ArgumentTypeError(
         f"unknown view '{text}': use earth, baikonur, rendezvous or follow:<object id>")
@@ -129,11 +121,11 @@ def _int_in(text: str, what: str, lo: int, hi: int) -> int:
 
 
 def _tile(text: str) -> int:
-    return _int_in(text, "tile", 256, MAX_SIZE_PX)
+    return _int_in(text, "tile", rules.MIN_TILE_PX, rules.MAX_SIZE_PX)
 
 
 def _fps(text: str) -> int:
-    return _int_in(text, "fps", 1, 240)
+    return _int_in(text, "fps", *rules.FPS_RANGE)
 
 
 def _rate(text: str) -> float:
@@ -141,7 +133,7 @@ def _rate(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"rate must be a number (mission s per s), not '{text}'")
-    if not (0 < value < 1e7):
+    if not (0 < value < rules.MAX_CLIP_RATE):
         raise argparse.ArgumentTypeError(f"rate must be above 0 mission s per s, not '{text}'")
     return value
 

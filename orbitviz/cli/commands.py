@@ -204,34 +204,38 @@ def export(ns) -> int:
     work runs in this process. Files are written atomically."""
     from orbitviz.app import export as ex
     from orbitviz.cli.args import export_kind
+    from orbitviz.core import export_rules as rules
+    from orbitviz.core.viewer import ViewerModel
 
     model = _model()
     catalog = _catalog(ns, model)  # drawn in the pictures; its validity is exportable time
+    viewer = ViewerModel(model)
+    viewer.set_catalog(catalog)
     kind = export_kind(ns)
 
     def check_time(met):
-        return ex.check_time(model, met, catalog)
+        return rules.check_time(viewer, met)
 
     try:
-        spec = ex.ExportSpec(size=tuple(ns.size),
-                             view=ex.check_view(ns.view or "earth", model, catalog),
-                             frame=ns.frame, caption=ns.caption, transparent=ns.transparent,
-                             credit=ns.credit, tile=ns.tile)
+        spec = rules.ExportSpec(size=tuple(ns.size),
+                                view=rules.check_view(ns.view or "earth", viewer),
+                                frame=ns.frame, caption=ns.caption,
+                                transparent=ns.transparent, credit=ns.credit, tile=ns.tile)
         if kind == "still" and ns.shot is not None:
             shot = _load_shot(ns, model)
             spec = dataclasses.replace(spec, view=shot.view().camera, view_state=shot.view(),
                                        camera=shot.camera)
             met = check_time(shot.met_s)
-            ex.check_spec(spec, model, ns.out, catalog)
+            rules.check_spec(spec, viewer, ns.out)
             ex.check_output(ns.out, ns.force)
             job = lambda exporter: _export_still(exporter, ns, spec, met)  # noqa: E731
         elif kind == "still":
             met = check_time(_parse(ns.at, model))
-            ex.check_spec(spec, model, ns.out, catalog)
+            rules.check_spec(spec, viewer, ns.out)
             ex.check_output(ns.out, ns.force)
             job = lambda exporter: _export_still(exporter, ns, spec, met)  # noqa: E731
         elif kind == "events":
-            plan = _events_plan(model, ns, ex)
+            plan = _events_plan(viewer, ns)
             job = lambda exporter: _export_events(exporter, ns, spec, plan)  # noqa: E731
         else:
             t0 = check_time(_parse(ns.from_, model))
@@ -241,7 +245,7 @@ def export(ns) -> int:
             _check_clip_output(ns, kind, ex)
             clip = _clip_module()
             job = lambda exporter: _export_clip(exporter, clip, ns, spec, t0, t1)  # noqa: E731
-    except ex.ExportError as exc:
+    except rules.ExportError as exc:
         raise CommandError(str(exc)) from None
     return _with_gl(model, job, catalog)
 
@@ -271,10 +275,13 @@ def _export_still(exporter, ns, spec, met) -> int:
     return 0
 
 
-def _events_plan(model, ns, ex) -> list:
+def _events_plan(viewer, ns) -> list:
     """[(event, path, view)] for every event in the display window; checks the folder."""
     from pathlib import Path
 
+    from orbitviz.core.export_rules import event_file_name, event_view
+
+    model = viewer.mission
     out = Path(ns.out)
     if out.exists() and not out.is_dir():
         raise CommandError(f"--events needs a folder, and {out} is a file")
@@ -291,8 +298,8 @@ def _events_plan(model, ns, ex) -> list:
     for e in model.events():
         if not t0 <= e.met_s <= t1:
             continue
-        view = ns.view or ex.event_view(model, e)
-        plan.append((e, out / f"{ex.met_file_stem(e.met_s)}_{e.id}.png", view))
+        view = ns.view or event_view(viewer, e)
+        plan.append((e, out / event_file_name(e), view))
     if not ns.force:
         for path in [p for _, p, _ in plan] + [out / "index.html"]:
             if path.exists():
@@ -475,8 +482,9 @@ def _with_gl(model, job, catalog=None) -> int:
 def _run_gl_job(model, job, catalog=None) -> int:
     from PySide6 import QtWidgets
 
-    from orbitviz.app.app import check_opengl, make_qapplication
-    from orbitviz.app.export import ExportError, Exporter
+    from orbitviz.app.export import Exporter
+    from orbitviz.app.startup import check_opengl, make_qapplication
+    from orbitviz.core.export_rules import ExportError
 
     owned = QtWidgets.QApplication.instance() is None
     qapp = make_qapplication()
@@ -486,8 +494,7 @@ def _run_gl_job(model, job, catalog=None) -> int:
         if reason is not None:
             raise CommandError(f"OpenGL cannot start: {reason}")
         exporter = Exporter(model)
-        if catalog is not None:
-            exporter.scene.set_user_catalog(catalog)
+        exporter.set_catalog(catalog)
         return job(exporter)
     except ExportError as exc:
         raise CommandError(str(exc)) from None

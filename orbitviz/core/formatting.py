@@ -15,7 +15,7 @@ import re
 from orbitviz.core.timeaxis import format_met
 
 MINUS = "\u2212"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
            "Dec")
 
 #: Human names of the layer ids of :data:`orbitviz.core.viewstate.LAYERS`.
@@ -162,7 +162,7 @@ def format_element_set(info: dict, layout: str = "line") -> str:
             when = f"{format_duration(age_s)} later"
         if epoch is None:
             return f"{name}\nepoch {epoch_text}, {when}"
-        day = f"{epoch.day} {_MONTHS[epoch.month - 1]}" + (
+        day = f"{epoch.day} {MONTHS[epoch.month - 1]}" + (
             f" {epoch.year}" if epoch.year != 2021 else "")
         return f"{name}\nepoch {day} {epoch:%H:%M} UTC, {when}"
     if layout != "line":
@@ -172,10 +172,10 @@ def format_element_set(info: dict, layout: str = "line") -> str:
     if epoch is None:
         when = epoch_text
     else:
-        when = f"{epoch.day} {_MONTHS[epoch.month - 1]} {epoch.hour:02d}:{epoch.minute:02d}"
+        when = f"{epoch.day} {MONTHS[epoch.month - 1]} {epoch.hour:02d}:{epoch.minute:02d}"
     return f"{label} (epoch {when}, age {signed(age_s / 3600.0, '+.1f')} h)"
 
 
-__all__ = ["LAYER_NAMES", "FRAME_NAMES", "PHASE_NAMES", "MINUS", "phase_name", "signed",
+__all__ = ["LAYER_NAMES", "FRAME_NAMES", "PHASE_NAMES", "MINUS", "MONTHS", "phase_name", "signed",
            "format_lat", "format_lon", "format_alt", "format_range", "format_closing",
            "format_duration", "format_span", "met_axis_label", "format_element_set"]

@@ -115,11 +115,5 @@ class EarthOrientation:
         m = self.precession_nutation(float(met_s))
         return m[2, :].copy()
 
-    def fixed_point_state_gcrs(self, r_itrs_km, met_s):
-        """GCRS position and velocity (…,3) of a point fixed on the Earth."""
-        r = self.itrs_to_gcrs_position(r_itrs_km, met_s)
-        w = self.omega_gcrs(float(np.asarray(met_s).reshape(-1)[0]))
-        return r, np.cross(w, r)
-
 
 __all__ = ["EarthOrientation", "DAY_S"]

@@ -24,6 +24,7 @@ from orbitviz.core.scenario import Scenario, load_scenario
 from orbitviz.core.sun import SunTrack
 from orbitviz.core.timeaxis import TimeAxis
 from orbitviz.core.trajectory import Trajectory, concatenate
+from orbitviz.core.vectors import lvlh_axes
 
 #: Margin of Earth-orientation nodes beyond the data, seconds.
 _EO_MARGIN_S = 6 * 3600.0
@@ -41,10 +42,8 @@ def docked_state(station_r, station_v, offset_lvlh_m):
     r = np.asarray(station_r, dtype=float)
     v = np.asarray(station_v, dtype=float)
     rn = np.linalg.norm(r, axis=-1, keepdims=True)
-    z = -r / rn
     h = np.cross(r, v)
-    y = -h / np.linalg.norm(h, axis=-1, keepdims=True)
-    x = np.cross(y, z)
+    x, y, z = lvlh_axes(r, v)
     off = np.asarray(offset_lvlh_m, dtype=float) / 1000.0
     d = x * off[0] + y * off[1] + z * off[2]
     w = h / (rn * rn)

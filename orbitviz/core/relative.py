@@ -1,7 +1,7 @@
 """Relative motion: an object seen from the station, in the station's LVLH frame. Qt-free.
 
-The LVLH frame of a reference orbit (the station's) is the convention of ISS operations and
-of :func:`orbitviz.core.models.dynamics.lvlh_basis` / :func:`orbitviz.core.mission.docked_state`:
+The LVLH frame of a reference orbit (the station's) is the convention of ISS operations,
+:func:`orbitviz.core.vectors.lvlh_axes` (the one definition):
 
 - **x** along-track (V-bar, the direction of the velocity's horizontal part),
 - **y** opposite the orbit normal (H-bar),
@@ -31,23 +31,13 @@ import numpy as np
 
 from orbitviz.core.constants import J2_EARTH, MU_EARTH_KM3_S2, R_EARTH_EQ_KM
 from orbitviz.core.geodesy import itrs_to_geodetic
+from orbitviz.core.vectors import lvlh_axes
 
 #: Ids of the rendezvous burns among the mission's events, in order.
 BURN_EVENT_IDS = tuple(f"rendezvous-burn-{k}" for k in range(1, 7))
 
 
 # --- frame geometry ------------------------------------------------------------------------
-
-def lvlh_axes(r_ref_km, v_ref_km_s):
-    """LVLH unit vectors (x, y, z), each (N,3), of reference GCRS states (N,3)."""
-    r = np.asarray(r_ref_km, dtype=float)
-    v = np.asarray(v_ref_km_s, dtype=float)
-    z = -r / np.linalg.norm(r, axis=-1, keepdims=True)
-    h = np.cross(r, v)
-    y = -h / np.linalg.norm(h, axis=-1, keepdims=True)
-    x = np.cross(y, z)
-    return x, y, z
-
 
 def _gravity_j2(r_km, pole):
     """Two-body + J2 acceleration (km/s²) at GCRS positions (N,3); ``pole`` a unit 3-vector."""

@@ -55,11 +55,6 @@ class TimeAxis:
         met = np.asarray(met_s, dtype=float)
         return self.ts.tt_jd(self._whole, self._frac + met / DAY_S)
 
-    def tt_jd_split(self, met_s):
-        """(whole, fraction) TT Julian date at ``met_s``, fraction kept small for precision."""
-        met = np.asarray(met_s, dtype=float)
-        return np.full(met.shape, self._whole), self._frac + met / DAY_S
-
     def jd_utc_split(self, met_s):
         """(whole, fraction) UTC Julian date at ``met_s``, as SGP4 takes its times.
 

@@ -95,6 +95,20 @@ USER_CASING = (5, 7, 10, 190)
 SELECTED_FILL = (20, 6, 18, 215)
 
 
+# -- the panels (Qt style-sheet colours) --------------------------------------------------------
+#: Plots' background and axes; text; the two craft; burns, the time cursor, docking; the
+#: "modelled" badge.
+PLOT_BG = "#12161c"
+PLOT_FG = "#aab4bf"
+TEXT = "#dde3ea"
+SOYUZ_COLOR = "#ff9f3a"
+STATION_COLOR = "#e8eef5"
+BURN_COLOR = "#ff5c74"
+CURSOR_COLOR = "#5cc8ff"
+DOCKING_COLOR = "#7ee07e"
+BADGE_BG = "#c46a00"
+
+
 def rgba_255(rgba) -> tuple[int, int, int, int]:
     """An RGBA colour of floats 0–1 as integers 0–255."""
     return tuple(int(round(255 * float(c))) for c in rgba)

@@ -419,11 +419,6 @@ class TrackItem(GLGraphicsItem.GLGraphicsItem):
         self._color = c if len(c) == 4 else c + (1.0,)
         self.update()
 
-    def set_fade(self, fade_s: float) -> None:
-        """Seconds over which the flown part fades out."""
-        self._fade_s = max(float(fade_s), 1e-3)
-        self.update()
-
     def set_visible(self, visible: bool) -> None:
         self.setVisible(bool(visible))
 

@@ -19,7 +19,3 @@ def to_scene(r_km, origin_km) -> np.ndarray:
     d = np.asarray(r_km, dtype=np.float64) - np.asarray(origin_km, dtype=np.float64)
     return (d * SCENE_PER_KM).astype(np.float32)
 
-
-def km_to_scene(length_km: float) -> float:
-    """A length in scene units."""
-    return float(length_km) * SCENE_PER_KM

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
+from orbitviz.core import export_rules as rules
+
 #: Output presets (label, width, height).
 SIZE_PRESETS = [("1920 × 1080 (Full HD)", 1920, 1080), ("2560 × 1440 (QHD)", 2560, 1440),
                 ("3840 × 2160 (4K)", 3840, 2160), ("7680 × 4320 (8K)", 7680, 4320)]
-MAX_SIDE_PX = 16384
 
 
 @dataclass
@@ -57,7 +58,7 @@ class _SizeBox(QtWidgets.QWidget):
         self.width_spin = QtWidgets.QSpinBox()
         self.height_spin = QtWidgets.QSpinBox()
         for s in (self.width_spin, self.height_spin):
-            s.setRange(16, MAX_SIDE_PX)
+            s.setRange(rules.MIN_DIALOG_SIZE_PX, rules.MAX_SIZE_PX)
             s.setSuffix(" px")
         self.match = QtWidgets.QCheckBox("Match the view's aspect (height kept)")
         lay = QtWidgets.QGridLayout(self)
@@ -89,7 +90,8 @@ class _SizeBox(QtWidgets.QWidget):
             self.width_spin.setValue(self._width_for(h))
 
     def _width_for(self, h: int) -> int:
-        return int(min(MAX_SIDE_PX, max(16, round(h * self._aspect / 2) * 2)))
+        return int(min(rules.MAX_SIZE_PX,
+                       max(rules.MIN_DIALOG_SIZE_PX, round(h * self._aspect / 2) * 2)))
 
     def size(self) -> tuple[int, int]:  # noqa: D401  (Qt-like accessor)
         return self.width_spin.value(), self.height_spin.value()
@@ -204,9 +206,9 @@ class ExportImageDialog(_ExportDialog):
         if not p:
             return "Choose a file to export to."
         ext = Path(p).suffix.lower()
-        if ext not in (".png", ".jpg", ".jpeg"):
+        if ext not in rules.IMAGE_FORMATS:
             return "The file name must end in .png, .jpg or .jpeg."
-        if self.transparent.isChecked() and ext != ".png":
+        if self.transparent.isChecked() and rules.IMAGE_FORMATS[ext] != "PNG":
             return "A transparent background needs PNG: JPEG has no transparency."
         return ""
 
@@ -259,7 +261,7 @@ class ExportClipDialog(_ExportDialog):
         self.size_box = _SizeBox(view_aspect)
         form.addRow("Size", self.size_box)
         self.fps = QtWidgets.QSpinBox()
-        self.fps.setRange(1, 120)
+        self.fps.setRange(*rules.FPS_RANGE)
         self.fps.setSuffix(" fps")
         self.rate = QtWidgets.QDoubleSpinBox()
         self.rate.setRange(-86400.0, 86400.0)
@@ -316,15 +318,20 @@ class ExportClipDialog(_ExportDialog):
         if span is None or self.rate.value() == 0:
             self.estimate.setText("")
             return
-        seconds = abs(span[1] - span[0]) / abs(self.rate.value())
-        frames = round(seconds * self.fps.value())
-        self.estimate.setText(f"{seconds:.1f} s of video, {frames} frames")
+        try:
+            frames = rules.clip_frame_count(span[0], span[1], self.fps.value(),
+                                            self.rate.value())
+        except rules.ExportError as exc:
+            self.estimate.setText(str(exc))
+            return
+        self.estimate.setText(f"{frames / self.fps.value():.1f} s of video, {frames} frames")
 
     def check(self) -> str:
         p = self.path.text().strip()
         if not p:
             return "Choose a file (.mp4) or a folder (PNG frames)."
-        if not (p.endswith("/") or Path(p).suffix.lower() == ".mp4" or Path(p).is_dir()):
+        if not (p.endswith("/") or Path(p).suffix.lower() == rules.CLIP_EXTENSION
+                or Path(p).is_dir()):
             return "The clip goes to a .mp4 file, or to a folder (end the path with /)."
         if self.parse is not None:
             try:
@@ -343,7 +350,7 @@ class ExportClipDialog(_ExportDialog):
             self.error.setText(problem)
             return
         target = Path(self.path.text().strip()).expanduser()
-        if target.suffix.lower() == ".mp4" and target.exists() and \
+        if target.suffix.lower() == rules.CLIP_EXTENSION and target.exists() and \
                 not _confirm_replace(self, "Export clip", target):
             return
         self._save()

@@ -38,8 +38,8 @@ from orbitviz.core.groundtrack import (angular_distance_deg, free_flight_mask, g
                                        is_docked, join_with_nans, split_at_dateline,
                                        sub_points, terminator)
 from orbitviz.core.elements import NoStateError
-from orbitviz.render.scene import COLORS, SITE_COLORS, USER_COLOR, USER_LABEL_MAX
-from orbitviz.ui.panels import subscribe_weakly
+from orbitviz.render.style import COLORS, SITE_COLORS, USER_COLOR, USER_LABEL_MAX
+from orbitviz.ui.binding import bind
 
 #: Map background and axes colours (dark theme, readable on a projector).
 MAP_BG = "#0b0f16"
@@ -192,7 +192,7 @@ class GroundTrackPanel(QtWidgets.QWidget):
         self._sel_cache = None
         self._precompute()
         self._build_ui()
-        subscribe_weakly(clock, self.update_time)
+        bind(self, clock.changed, self.update_time)
         self._redraw(self._met)
 
     # -- data (once) ------------------------------------------------------------------------

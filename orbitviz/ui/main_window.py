@@ -65,9 +65,6 @@ class MainWindow(QtWidgets.QMainWindow):
         lay.addStretch(2)
         return page
 
-    def set_loading_text(self, text: str) -> None:
-        self._loading_text.setText(text)
-
     def set_content(self, viewport: QtWidgets.QWidget, overlay: QtWidgets.QWidget | None,
                     time_controls: QtWidgets.QWidget, docks: dict[str, QtWidgets.QWidget],
                     time_actions: list[QtGui.QAction],
@@ -223,6 +220,38 @@ class MainWindow(QtWidgets.QMainWindow):
         about = QtGui.QAction("&About orbitviz", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def show_problem(self, message: str, details: str = "") -> None:
+        """A background problem, once, in the status bar with a "Details" button (never a
+        dialog per failure); the details (a traceback) open on request."""
+        bar = self.statusBar()
+        if getattr(self, "_problem", None) is None:
+            box = QtWidgets.QWidget()
+            lay = QtWidgets.QHBoxLayout(box)
+            lay.setContentsMargins(0, 0, 0, 0)
+            self._problem_label = QtWidgets.QLabel()
+            self._problem_label.setStyleSheet("color: #ff8a7a;")
+            button = QtWidgets.QPushButton("Details")
+            button.setFlat(True)
+            button.clicked.connect(self._show_problem_details)
+            lay.addWidget(self._problem_label)
+            lay.addWidget(button)
+            bar.addPermanentWidget(box)
+            self._problem = box
+        self._problem_details = f"{message}\n\n{details}".strip()
+        self._problem_label.setText(message)
+        self._problem.setVisible(True)
+
+    def _show_problem_details(self) -> None:
+        box = QtWidgets.QMessageBox(self)
+        box.setIcon(QtWidgets.QMessageBox.Icon.Warning)
+        box.setWindowTitle("orbitviz: a background task failed")
+        first, _, rest = self._problem_details.partition("\n\n")
+        box.setText(first)
+        if rest:
+            box.setDetailedText(rest)
+        box.exec()
+        self._problem.setVisible(False)
 
     def dock_shown(self, title: str) -> bool:
         """True when the dock ``title`` is open and not hidden behind another tab."""

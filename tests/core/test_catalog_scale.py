@@ -166,22 +166,28 @@ def test_captions_and_credits_name_your_objects(model, synthetic, axis):
     """A picture of your objects says so: outside the mission, the caption counts them and
     gives the UTC time only; the credit names your element sets. In the mission with your
     objects present, the credit adds them to the station's sets."""
-    from orbitviz.app.export import caption_lines, check_time, credit_text, ExportError
+    from orbitviz.core.export_rules import caption_lines, check_time, credit_text, ExportError
+
+    from orbitviz.core.viewer import ViewerModel
 
     _, cat = synthetic
     t = axis.met_from_datetime(EPOCH)
-    lines = dict(caption_lines(model, t, cat))
+    theirs = ViewerModel(model)
+    theirs.set_catalog(cat)
+    lines = dict(caption_lines(theirs, t))
     assert lines["title"] == f"{len(cat.existing(t))} objects from your element sets"
     assert lines["time"] == "25 Nov 2026, 12:00:00 UTC"
-    assert "your element sets (SGP4)" in credit_text(model, t, cat)
-    assert check_time(model, t, cat) == t
+    assert "your element sets (SGP4)" in credit_text(theirs, t)
+    assert check_time(theirs, t) == t
     with pytest.raises(ExportError, match="your element sets' validity"):
-        check_time(model, t + 30 * 86400.0, cat)
+        check_time(theirs, t + 30 * 86400.0)
     # in the mission: the ISS's own TLE as your object, present at T+1 h
     from orbitviz.core.catalog import load_element_files
     from orbitviz.core.assets import asset_path
 
     mine, _ = load_element_files([asset_path("tle", "iss-21277.86166359.tle")], axis)
-    assert credit_text(model, 3600.0, mine).startswith(credit_text(model, 3600.0).split("·")[0])
-    assert "NORAD element sets (ISS) and yours" in credit_text(model, 3600.0, mine)
-    assert "and yours" not in credit_text(model, 3600.0)
+    with_mine, plain = ViewerModel(model), ViewerModel(model)
+    with_mine.set_catalog(mine)
+    assert credit_text(with_mine, 3600.0).startswith(credit_text(plain, 3600.0).split("·")[0])
+    assert "NORAD element sets (ISS) and yours" in credit_text(with_mine, 3600.0)
+    assert "and yours" not in credit_text(plain, 3600.0)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from orbitviz.app.export import (ExportError, ExportSpec, check_output, check_spec,
-                                 event_view, met_file_stem, parse_size, write_atomic)
+from orbitviz.app.export import check_output, write_atomic
+from orbitviz.core.export_rules import (ExportError, ExportSpec, check_spec, event_view,
+                                        met_file_stem, parse_size)
 from orbitviz.cli.args import UsageError, export_kind, parse_args
 from orbitviz.cli.main import main
 
@@ -203,8 +204,10 @@ def test_event_views_suit_the_event():
     from dataclasses import replace
 
     from orbitviz.core.mission import MissionModel
+    from orbitviz.core.viewer import ViewerModel
 
     model = MissionModel.build()
+    viewer = ViewerModel(model)
     events = {e.id: e for e in model.events()}
     assert events["liftoff"].view == "baikonur"      # from the mission file
     assert events["docking"].view == "rendezvous"
@@ -214,7 +217,7 @@ def test_event_views_suit_the_event():
                       ("kurs-failure", "rendezvous"), ("hatch-open", "rendezvous"),
                       ("deorbit-burn", "follow:soyuz-ms-18"),
                       ("landing", "follow:soyuz-ms-18")):
-        assert event_view(model, replace(events[eid], view="")) == view, eid
+        assert event_view(viewer, replace(events[eid], view="")) == view, eid
 
 
 def test_an_unknown_shot_is_one_line_naming_the_known_ones(capsys, tmp_path):

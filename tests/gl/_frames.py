@@ -40,3 +40,48 @@ def render_rgb(view, width: int, height: int, png_path: str):
     bgra = np.ascontiguousarray(view.renderToArray((width, height)))
     QImage(bgra.data, width, height, 4 * width, QImage.Format.Format_ARGB32).save(png_path)
     return bgra[..., [2, 1, 0]].astype(np.float64)
+
+
+class DrawErrors:
+    """Records every error pyqtgraph swallows while drawing an item ("Error while drawing
+    item …": it calls ``pyqtgraph.debug.printExc`` and carries on), so a test can fail on it.
+    ``install()`` wraps ``printExc``; ``remove()`` restores it; ``errors`` holds the
+    exceptions seen."""
+
+    def __init__(self):
+        self.errors: list[BaseException] = []
+        self._orig = None
+
+    def install(self):
+        import sys
+
+        from pyqtgraph import debug
+
+        self._orig = debug.printExc
+
+        def record(*args, **kwargs):
+            exc = sys.exc_info()[1]
+            if exc is not None:
+                self.errors.append(exc)
+            # no warning here (it would escape pyqtgraph's handler as an error under
+            # -W error and surface far from the item); the test fails in check()
+            print(f"draw error: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+        debug.printExc = record
+        return self
+
+    def remove(self):
+        from pyqtgraph import debug
+
+        if self._orig is not None:
+            debug.printExc = self._orig
+            self._orig = None
+
+    def check(self):
+        """Fail the running test if an item failed to draw."""
+        import pytest
+
+        if self.errors:
+            first = self.errors[0]
+            pytest.fail(f"{len(self.errors)} item(s) failed to draw (pyqtgraph said 'Error "
+                        f"while drawing item'); first: {type(first).__name__}: {first}")

@@ -42,19 +42,20 @@ def test_app_opens_scrubs_and_remembers(qtbot, settings):
     assert app.state.camera == "follow:soyuz-ms-19" and app.state.selected == "soyuz-ms-19"
     # following keeps the target at the centre of the view
     r, _ = app.model.gcrs_state("soyuz-ms-19", app.clock.met_s)
-    g2w, _ = app.scene._world_rotation()
+    g2w, _ = app.scene.world_rotation()
     scene_pos = app.scene.world_to_scene @ (g2w @ r - app.scene.origin_world_km)
     x, y = app.viewport.project(scene_pos)
     assert abs(x - app.viewport.width() / 2) < 1.5 and abs(y - app.viewport.height() / 2) < 1.5
     # frame and a layer
     app.set_frame("inertial")
-    app.state.layers["stars"] = False
-    app.layers.sync_from_state()
+    app.viewer.set_layer("stars", False)
     app.viewport.set_camera(3000.0, 30.0, 120.0)
+    closed_at = app.clock.met_s  # 12000 s and the moment played between the two Spaces
+    assert closed_at == pytest.approx(12000.0, abs=60.0)
     app.window.close()
 
     again = _open(qtbot, settings)
-    assert again.clock.met_s == pytest.approx(12000.0)
+    assert again.clock.met_s == pytest.approx(closed_at, abs=1e-6)
     assert again.state.frame == "inertial"
     assert again.state.layers["stars"] is False
     assert again.state.camera == "follow:soyuz-ms-19"
@@ -169,7 +170,7 @@ def test_the_map_goes_into_exports_when_it_is_shown(qtbot, settings, tmp_path):
     assert spec.inset is not None
     with_map = _rgb(app.exporter().render(app.clock.met_s, spec))
     x, y, iw, ih = app.exporter().inset_rect(w, h)
-    expected = _rgb(app.map.image_at(app.clock.met_s, iw, ih, spec.pixel_scale))
+    expected = _rgb(app.map_inset()(app.clock.met_s, iw, ih, spec.pixel_scale))
     region = with_map[y + 2:y + ih - 2, x + 2:x + iw - 2]
     assert np.abs(region - expected[2:-2, 2:-2]).mean() < 2.0      # the map, at that time
     assert np.abs(region - without[y + 2:y + ih - 2, x + 2:x + iw - 2]).mean() > 8.0
@@ -184,7 +185,7 @@ def test_a_saved_shot_round_trips_and_renders_the_same_image(qtbot, settings, tm
 
     from PySide6.QtGui import QImage
 
-    from orbitviz.app.export import ExportSpec
+    from orbitviz.core.export_rules import ExportSpec
     from orbitviz.core.shots import ShotBook
 
     settings.setValue("shots/path", str(tmp_path / "shots.json"))
@@ -193,7 +194,7 @@ def test_a_saved_shot_round_trips_and_renders_the_same_image(qtbot, settings, tm
     app.clock.seek(12100.0)
     app.viewport.orbit(25.0, -5.0)
     app.set_frame("inertial")
-    app.state.layers["grid"] = False
+    app.viewer.set_layer("grid", False)
     app.save_shot("Final approach")
     # the file on disk holds it, and reading it back gives the same shot
     book = ShotBook(tmp_path / "shots.json", app.model.axis)

@@ -15,6 +15,7 @@ from orbitviz.core.sun import ephemeris
 from orbitviz.core.synthetic import synthetic_tle_text
 from orbitviz.core.timeaxis import timescale
 from orbitviz.core.tle import parse_tle_text
+from orbitviz.core.viewer import ViewerModel
 from orbitviz.core.viewstate import ViewState
 
 W, H = 800, 600
@@ -43,9 +44,9 @@ def scene(qtbot, model, sets):
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)
-    sc = SceneController(model, ViewState(), view, create_items(model))
+    sc = SceneController(ViewerModel(model, ViewState()), view, create_items(model))
     catalog = build_catalog(sets, model.axis)
-    sc.set_user_catalog(catalog)
+    sc.viewer.set_catalog(catalog)
     sc.apply_preset("earth")
     view.set_camera(*sc.preset_camera())
     sc.set_time(model.axis.met_from_datetime(EPOCH))
@@ -60,7 +61,7 @@ def _skyfield_gcrs(tle_set, when):
 def test_heads_sit_where_skyfield_puts_the_objects(scene, tmp_path):
     sc, view, catalog = scene
     rgb = render_rgb(view, W, H, str(tmp_path / "heads.png"))
-    g2w = sc._world_rotation()[0]
+    g2w = sc.world_rotation()[0]
     cam = view.camera_position_scene()
     earth = sc.world_to_scene @ -sc.origin_world_km
     checked = 0
@@ -83,7 +84,7 @@ def test_heads_sit_where_skyfield_puts_the_objects(scene, tmp_path):
     assert checked >= 10
     # the mission is not in this scene: no pad marker, nothing of the mission's drawn
     assert sc.user_ids_shown == catalog.ids
-    assert not any(sc.items[f"track:{o}"].visible() for o in sc.model.objects)
+    assert not any(sc.items[f"track:{o}"].visible() for o in sc.viewer.ids("mission"))
     assert all("Baikonur" not in t for t, _ in sc.items["labels"]._labels)
 
 
@@ -92,13 +93,13 @@ def test_the_earth_is_lit_by_the_sun_of_that_day(scene, tmp_path, model):
     (DE421 through skyfield, independently of the app's chunks) are day, points more than
     115° away are night."""
     sc, view, catalog = scene
-    sc.set_user_catalog(None)  # the Earth alone
+    sc.viewer.set_catalog(None)  # the Earth alone
     rgb = render_rgb(view, W, H, str(tmp_path / "lit.png"))
     eph = ephemeris()
     t = timescale().from_datetime(EPOCH)
     u_sun = eph["earth"].at(t).observe(eph["sun"]).apparent().position.km
     u_sun /= np.linalg.norm(u_sun)
-    g2w = sc._world_rotation()[0]
+    g2w = sc.world_rotation()[0]
     cam = view.camera_position_scene()
     earth = sc.world_to_scene @ -sc.origin_world_km
     day, night = [], []
@@ -143,21 +144,30 @@ def test_clicking_a_head_selects_it_and_the_earth_hides_those_behind(scene):
 
 
 def test_the_propagator_builds_windows_off_the_gui_thread(qtbot, scene):
-    from orbitviz.app.propagator import WindowPropagator
+    import threading
+
+    from orbitviz.app.tasks import TaskRunner
 
     sc, view, catalog = scene
-    prop = WindowPropagator()
-    prop.ready.connect(sc.set_user_window)
-    sc.propagator = prop
+    runner = TaskRunner()
+    threads = []
+
+    def propagate(t0, t1, step):
+        threads.append(threading.current_thread())
+        return catalog.propagate(t0, t1, step)
+
+    sc.set_window_requester(lambda cat, t0, t1, step: runner.submit(
+        "user-window", propagate, t0, t1, step, on_done=sc.set_user_window))
     try:
         later = sc.met_s + 6 * 3600.0  # far outside the current window
         sc.set_time(later)
-        assert prop.wait_idle(30.0)
-        w = sc._user_window
+        assert runner.wait_idle(30.0)
+        w = sc.users._window
         assert w is not None and w.covers(later)
+        assert threads and threading.main_thread() not in threads
         assert sc.items["user-catalog"].head_count() == len(catalog)
     finally:
-        prop.shutdown()
+        runner.shutdown()
 
 
 def test_cli_export_draws_your_objects_at_a_time_years_from_the_mission(tmp_path, sets):
@@ -200,14 +210,16 @@ def test_the_app_opens_a_2026_catalogue_in_a_free_scenario(qtbot, tmp_path, sets
     assert app.wait_ready(30000)
     path = tmp_path / "mine.tle"
     path.write_text("".join(f"{s.name}\n{s.line1}\n{s.line2}\n" for s in sets))
-    malformed, failed = app.add_element_files([str(path)])
+    app.add_element_files([str(path)])
+    assert app.tasks.wait_idle(30.0)
+    malformed, failed = app.last_elements_result
     assert malformed == [] and failed == []
     cat = app.user_catalog
     assert app.scenario == "free" and app.time_controls.is_free()
     assert app.time_controls.scrubber.full_range() == pytest.approx(cat.span)
     assert cat.span[0] <= app.clock.met_s <= cat.span[1]
     assert (app.clock.start_s, app.clock.end_s) == pytest.approx(cat.span)
-    assert app.propagator.wait_idle(30.0)
+    assert app.tasks.wait_idle(30.0)
     assert len(app.scene.user_ids_shown) == len(cat.existing(app.clock.met_s)) > 250
     # select one as a click would: the readouts show its place as its element set gives it
     oid = cat.ids[7]
@@ -254,12 +266,12 @@ def test_a_selected_object_of_a_big_catalogue_gets_its_track(scene, tmp_path):
     """Beyond 50 objects every object has only a short trail; the selected one gets a
     track over the view's track span, drawn where skyfield puts it minutes ago."""
     sc, view, catalog = scene
-    g2w = sc._world_rotation()[0]
+    g2w = sc.world_rotation()[0]
     cam = view.camera_position_scene()
     earth = sc.world_to_scene @ -sc.origin_world_km
     ids, pts = sc.pickable()
     now = sc.met_s
-    ax = sc.model.axis
+    ax = sc.mission.axis
 
     def pixels(oid, dts):
         out = []
@@ -279,11 +291,11 @@ def test_a_selected_object_of_a_big_catalogue_gets_its_track(scene, tmp_path):
     dts = [-720.0, -600.0, 240.0, 420.0, 600.0]  # beyond the short trail (474 s), and ahead
     oid, where = next((o, px) for o in ids if (px := pixels(o, dts)) is not None)
     before = render_rgb(view, W, H, str(tmp_path / "unselected.png"))
-    sc.set_selected_user(oid)
+    sc.viewer.select(oid)
     assert sc.items["track:user-selected"].visible()
     after = render_rgb(view, W, H, str(tmp_path / "selected.png"))
     changed = np.abs(after - before).max(axis=-1)
     hits = [changed[int(y) - 2:int(y) + 3, int(x) - 2:int(x) + 3].max() > 25 for x, y in where]
     assert sum(hits) >= 4, hits
-    sc.set_selected_user(None)
+    sc.viewer.select("iss")  # a mission object: no user object highlighted
     assert not sc.items["track:user-selected"].visible()

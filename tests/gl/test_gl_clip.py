@@ -16,8 +16,8 @@ import pytest
 
 imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
 
-from orbitviz.app.clip import ClipCancelled, clip_frame_times, export_clip  # noqa: E402
-from orbitviz.app.export import ExportError  # noqa: E402
+from orbitviz.app.clip import ClipCancelled, export_clip  # noqa: E402
+from orbitviz.core.export_rules import ExportError, clip_frame_times  # noqa: E402
 
 W, H = 320, 180
 
@@ -265,7 +265,7 @@ def exporter():
 
 
 def real_spec(size=(W, H)):
-    from orbitviz.app.export import ExportSpec
+    from orbitviz.core.export_rules import ExportSpec
 
     return ExportSpec(size=size, view="earth", frame="inertial", caption="none", credit=False)
 
@@ -342,7 +342,7 @@ def test_span_outside_the_mission_is_refused_before_rendering(exporter, tmp_path
 
 
 def test_transparent_png_sequence_keeps_alpha(exporter, tmp_path, qapp):
-    from orbitviz.app.export import ExportSpec
+    from orbitviz.core.export_rules import ExportSpec
     from PySide6.QtGui import QImage
 
     spec = ExportSpec(size=(W, H), view="earth", frame="inertial", caption="none",

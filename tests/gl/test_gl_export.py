@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from orbitviz.core.mission import MissionModel
+from orbitviz.core.viewer import ViewerModel
 from orbitviz.core.viewstate import ViewState
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +86,7 @@ def iss_scene(exporter, model, met):
 # -- size, content, framing --------------------------------------------------------------
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
 def test_export_has_the_size_and_is_not_blank(exporter, size):
-    from orbitviz.app.export import ExportSpec
+    from orbitviz.core.export_rules import ExportSpec
 
     img = exporter.render(T, ExportSpec(size=size))
     assert (img.width(), img.height()) == size
@@ -101,7 +102,7 @@ def test_export_has_the_size_and_is_not_blank(exporter, size):
 def test_earth_disc_is_where_and_as_large_as_the_camera_says(exporter, size):
     """Transparent, no atmosphere: the opaque disc's half-width on the centre row equals
     f·tan(asin(R/d)) with f from the vertical field of view, at any size and aspect."""
-    from orbitviz.app.export import ExportSpec
+    from orbitviz.core.export_rules import ExportSpec
 
     st = bare_state(atmosphere=False, labels=False, grid=False, events=False,
                     track_iss=False, track_soyuz_ms_19=False, track_soyuz_ms_18=False)
@@ -127,7 +128,7 @@ def test_earth_disc_is_where_and_as_large_as_the_camera_says(exporter, size):
 
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
 def test_iss_label_reaches_the_file_where_the_iss_is(exporter, model, size):
-    from orbitviz.app.export import ExportSpec
+    from orbitviz.core.export_rules import ExportSpec
 
     w, h = size
     k = h / 1080
@@ -166,7 +167,7 @@ def _other_labels(exporter, model, size):
 
 # -- tiles ------------------------------------------------------------------------------
 def test_8k_in_1024_px_tiles_matches_a_direct_1080p_render_without_seams(exporter):
-    from orbitviz.app.export import ExportSpec
+    from orbitviz.core.export_rules import ExportSpec
 
     direct = rgba(exporter.render(T, ExportSpec(size=(1920, 1080)))).astype(np.float32)
     tiled = rgba(exporter.render(T, ExportSpec(size=(7680, 4320), tile=1024)))
@@ -187,7 +188,7 @@ def test_8k_in_1024_px_tiles_matches_a_direct_1080p_render_without_seams(exporte
 
 # -- alpha, caption, credit ---------------------------------------------------------------
 def test_transparent_export_has_clear_corners_and_an_opaque_earth(exporter):
-    from orbitviz.app.export import ExportSpec
+    from orbitviz.core.export_rules import ExportSpec
 
     a = rgba(exporter.render(T, ExportSpec(size=(960, 540), transparent=True)))
     for corner in (a[:8, :8], a[:8, -8:]):
@@ -198,7 +199,7 @@ def test_transparent_export_has_clear_corners_and_an_opaque_earth(exporter):
 
 
 def test_caption_and_credit_are_painted(exporter, model):
-    from orbitviz.app.export import ExportSpec, caption_lines, credit_text
+    from orbitviz.core.export_rules import ExportSpec, caption_lines, credit_text
 
     size = (1920, 1080)
     plain = rgba(exporter.render(T, ExportSpec(size=size, caption="none", credit=False)))
@@ -209,16 +210,17 @@ def test_caption_and_credit_are_painted(exporter, model):
     assert (caption_box > 60).mean() > 0.2              # the darkened panel and its text
     assert (credit_box > 60).sum() > 1500                # small text, but there
     assert (diff[:700] > 0).sum() == 0                   # nothing painted over the scene above
-    lines = dict(caption_lines(model, T))
+    lines = dict(caption_lines(ViewerModel(model), T))
     assert lines["title"] == model.scenario.title
     assert "Core stage separation" in lines["event"] and "T+00:05:00" in lines["time"]
-    assert "NASA" in credit_text(model, T) and "Soyuz MS-19 ascent" in credit_text(model, T)
+    credit = credit_text(ViewerModel(model), T)
+    assert "NASA" in credit and "Soyuz MS-19 ascent" in credit
 
 
 def test_save_writes_png_and_jpeg_atomically(exporter, tmp_path):
     from PySide6 import QtGui
 
-    from orbitviz.app.export import ExportError, ExportSpec
+    from orbitviz.core.export_rules import ExportError, ExportSpec
 
     png = exporter.save(tmp_path / "a.png", T, ExportSpec(size=(640, 360)))
     jpg = exporter.save(tmp_path / "a.jpg", T, ExportSpec(size=(640, 360)))

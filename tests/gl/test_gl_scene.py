@@ -5,6 +5,7 @@ import pytest
 
 from orbitviz.core.geodesy import geodetic_to_itrs
 from orbitviz.core.mission import MissionModel
+from orbitviz.core.viewer import ViewerModel
 from orbitviz.core.viewstate import ViewState
 
 W, H = 800, 600
@@ -26,7 +27,7 @@ def scene(qtbot, model):
     view.show()
     qtbot.waitExposed(view)
     state = ViewState()
-    sc = SceneController(model, state, view, create_items(model))
+    sc = SceneController(ViewerModel(model, state), view, create_items(model))
     return sc, view, state
 
 
@@ -69,7 +70,7 @@ def test_day_side_is_brighter_where_the_sun_is(scene, qtbot, model):
     state.layers["grid"] = False
     place(sc, view, "earth", 3 * 3600.0)
     img = frame(view, qtbot).astype(float)
-    g2w, i2w = sc._world_rotation()
+    g2w, i2w = sc.world_rotation()
     sun = g2w @ model.sun.direction_gcrs(sc.met_s)
     # points on the Earth's limb-facing hemisphere toward and away from the Sun, projected
     cam_dir = sc.world_to_scene.T @ np.array(view.cameraPosition())
@@ -97,7 +98,7 @@ def test_baikonur_projects_onto_land(scene, qtbot, model):
             sc.items[k].setVisible(False)
     img = frame(view, qtbot).astype(float)
     pad = model.scenario.sites["pad"]
-    g2w, i2w = sc._world_rotation()
+    g2w, i2w = sc.world_rotation()
     r = i2w @ geodetic_to_itrs(pad["lat_deg"], pad["lon_deg"], 0.0)
     x, y = (int(round(c)) for c in view.project(scene_of(sc, r)))
     r_, g_, b_ = img[y - 2:y + 3, x - 2:x + 3].reshape(-1, 3).mean(axis=0)
@@ -112,7 +113,7 @@ def test_iss_marker_moves_between_two_scrubbed_times(scene, qtbot, model):
     cam = sc.world_to_scene.T @ np.array(view.cameraPosition()) + sc.origin_world_km
 
     def facing(met):  # the ISS on the camera's side of the Earth (not hidden by it)
-        g2w, _ = sc._world_rotation()
+        g2w, _ = sc.world_rotation()
         r = g2w @ model.gcrs_state("iss", met)[0]
         return (r - 0) @ (cam / np.linalg.norm(cam)) > 3000.0
 
@@ -121,7 +122,7 @@ def test_iss_marker_moves_between_two_scrubbed_times(scene, qtbot, model):
     for met in (600.0, float(second)):
         sc.set_time(met)
         img = frame(view, qtbot).astype(float)
-        g2w, _ = sc._world_rotation()
+        g2w, _ = sc.world_rotation()
         r, _ = model.gcrs_state("iss", met)
         x, y = (int(round(c)) for c in view.project(scene_of(sc, g2w @ r)))
         patch = img[y - 3:y + 4, x - 3:x + 4].reshape(-1, 3)
@@ -134,7 +135,7 @@ def test_iss_marker_moves_between_two_scrubbed_times(scene, qtbot, model):
 def test_soyuz_sits_on_the_pad_at_liftoff(scene, model):
     sc, view, _ = scene
     place(sc, view, "baikonur", 0.0)
-    g2w, i2w = sc._world_rotation()
+    g2w, i2w = sc.world_rotation()
     r, _ = model.gcrs_state("soyuz-ms-19", 0.0)
     pad = model.scenario.sites["pad"]
     pad_w = i2w @ geodetic_to_itrs(pad["lat_deg"], pad["lon_deg"], pad["alt_km"])

@@ -40,13 +40,19 @@ def _mixed_file(tmp_path):
 
 
 def _answer_dialog(seen):
-    """Record the modal message box's texts, then close it."""
+    """Record the texts of the next modal message box (it comes once the element sets
+    are read on a worker thread), then close it."""
+    timer = QtCore.QTimer()
+
     def reply():
         box = QtWidgets.QApplication.activeModalWidget()
-        assert isinstance(box, QtWidgets.QMessageBox)
-        seen.append((box.text(), box.informativeText(), box.detailedText()))
-        box.close()
-    QtCore.QTimer.singleShot(200, reply)
+        if isinstance(box, QtWidgets.QMessageBox):
+            timer.stop()
+            seen.append((box.text(), box.informativeText(), box.detailedText()))
+            box.close()
+    timer.timeout.connect(reply)
+    timer.start(50)
+    return timer
 
 
 def _facing_time(app, oid="iss-zarya"):
@@ -59,7 +65,7 @@ def _facing_time(app, oid="iss-zarya"):
         if oid not in app.scene.user_ids_shown:
             continue
         st = app.user_catalog.states_gcrs(met)
-        g2w, _ = app.scene._world_rotation()
+        g2w, _ = app.scene.world_rotation()
         world = g2w @ st.r_gcrs_km[st.ids.index(oid)]
         earth = app.scene.world_to_scene @ (-app.scene.origin_world_km)
         pos = app.scene.world_to_scene @ (world - app.scene.origin_world_km)
@@ -72,7 +78,7 @@ def _facing_time(app, oid="iss-zarya"):
 @pytest.mark.parametrize("frame", ["earth-fixed", "inertial"])
 def test_open_element_sets_lists_bad_sets_and_draws_the_good_object(qtbot, settings, tmp_path,
                                                                     frame):
-    from orbitviz.render.scene import USER_COLOR
+    from orbitviz.render.style import USER_COLOR
 
     app = _open(qtbot, settings)
     app.set_frame(frame)
@@ -82,9 +88,10 @@ def test_open_element_sets_lists_bad_sets_and_draws_the_good_object(qtbot, setti
     mission_texts = [t for t, _ in app.scene.items["labels"]._labels]
     path = _mixed_file(tmp_path)
     seen = []
-    _answer_dialog(seen)
+    timer = _answer_dialog(seen)
     app.open_element_sets([str(path)])  # as File → Open element sets… after its file dialog
-    assert len(seen) == 1
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=30000)
+    timer.stop()
     text, informative, details = seen[0]
     assert "1 malformed element set" in text
     assert "mine.tle:5: checksum" in informative and "mine.tle:5: checksum" in details
@@ -124,15 +131,18 @@ def test_open_element_sets_lists_bad_sets_and_draws_the_good_object(qtbot, setti
 def test_a_file_without_a_valid_object_changes_nothing(qtbot, settings, tmp_path):
     app = _open(qtbot, settings)
     good = _mixed_file(tmp_path)
-    malformed, failed = app.add_element_files([good])
+    app.add_element_files([good])
+    assert app.tasks.wait_idle(30.0)
+    malformed, failed = app.last_elements_result
     assert malformed == ["mine.tle:5: checksum is 4, the line sums to 9"] and failed == []
     catalog = app.user_catalog
     useless = tmp_path / "useless.tle"
     useless.write_text(BROKEN)
     seen = []
-    _answer_dialog(seen)
+    timer = _answer_dialog(seen)
     app.open_element_sets([str(useless)])
-    assert len(seen) == 1
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=30000)
+    timer.stop()
     text = seen[0][0]
     assert "\n" not in text and "useless.tle" in text and "no valid element set" in text
     assert app.user_catalog is catalog and app.element_paths == [str(good)]  # unchanged
@@ -141,7 +151,9 @@ def test_a_file_without_a_valid_object_changes_nothing(qtbot, settings, tmp_path
     # a second good file adds to what is loaded (one catalogue from all files)
     other = tmp_path / "again.tle"
     other.write_text(ISS_TLE.read_text())
-    assert app.add_element_files([other]) == ([], [])
+    app.add_element_files([other])
+    assert app.tasks.wait_idle(30.0)
+    assert app.last_elements_result == ([], [])
     assert list(app.user_catalog.objects) == ["iss-zarya"]  # the same NORAD number: one object
     assert app.element_paths == [str(good), str(other)]
     app.window.close()

@@ -18,7 +18,7 @@ from orbitviz.core.clock import SimulationClock
 from orbitviz.core.groundtrack import angular_distance_deg, terminator
 from orbitviz.core.mission import MissionModel
 from orbitviz.core.viewstate import ViewState
-from orbitviz.render.scene import COLORS
+from orbitviz.render.style import COLORS
 from orbitviz.ui.groundtrack import LABEL_FILL, SUN_COLOR, GroundTrackPanel
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

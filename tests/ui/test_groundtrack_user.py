@@ -26,7 +26,7 @@ from orbitviz.core.mission import MissionModel
 from orbitviz.core.synthetic import synthetic_tle_text
 from orbitviz.core.tle import parse_tle_text
 from orbitviz.core.viewstate import ViewState
-from orbitviz.render.scene import USER_COLOR, USER_LABEL_MAX
+from orbitviz.render.style import USER_COLOR, USER_LABEL_MAX
 from orbitviz.ui.groundtrack import GroundTrackPanel
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

@@ -1,4 +1,4 @@
-"""Side panels (orbitviz.ui.panels) on the real mission model and a real clock.
+"""Side panels (layers, readouts, rendezvous) on the real mission model and a real clock.
 
 Readouts show what the core's ``snapshot`` gives (parsed back from the text, to display
 precision), the "modelled" badge for modelled phases and the element set for the ISS; the
@@ -15,12 +15,15 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
 
-from orbitviz.core.clock import SimulationClock
+from orbitviz.core.formatting import LAYER_NAMES, PHASE_NAMES
 from orbitviz.core.mission import MissionModel
 from orbitviz.core.relative import curvilinear_at, lvlh_relative
+from orbitviz.core.viewer import ViewerModel
 from orbitviz.core.viewstate import LAYERS, ViewState
-from orbitviz.ui.panels import (BADGE_BG, CURSOR_COLOR, LAYER_NAMES, PHASE_NAMES, SOYUZ_COLOR,
-                                LayersPanel, ReadoutsPanel, RendezvousPanel)
+from orbitviz.render.style import BADGE_BG, CURSOR_COLOR, SOYUZ_COLOR
+from orbitviz.ui.layers_panel import LayersPanel
+from orbitviz.ui.readouts_panel import ReadoutsPanel
+from orbitviz.ui.rendezvous_panel import RendezvousPanel
 
 SOYUZ = "soyuz-ms-19"
 
@@ -34,8 +37,18 @@ def model():
 
 
 @pytest.fixture
-def clock(model):
-    return SimulationClock(*model.window, met_s=0.0)
+def viewer(model):
+    return ViewerModel(model, met_s=0.0)
+
+
+@pytest.fixture
+def clock(viewer):
+    return viewer.clock
+
+
+def _readouts(viewer, selected):
+    viewer.select(selected)
+    return ReadoutsPanel(viewer)
 
 
 def _event(model, eid):
@@ -79,10 +92,10 @@ def _count_color(image: QtGui.QImage, hex_color: str, tol: int = 40) -> int:
     ("iss", 5000.0), (SOYUZ, -600.0), (SOYUZ, 300.0), (SOYUZ, 5000.0), (SOYUZ, 12000.0),
     (SOYUZ, 40000.0), ("soyuz-ms-18", 1_019_000.0), ("soyuz-ms-18", 1_022_000.0),
 ])
-def test_readouts_show_the_snapshot(qtbot, model, clock, oid, met_s):
+def test_readouts_show_the_snapshot(qtbot, model, clock, viewer, oid, met_s):
     """Latitude, longitude, altitude, speed and phase as the core's snapshot gives them,
     to display precision, after the clock moves to ``met_s``."""
-    panel = ReadoutsPanel(model, clock, selected=oid)
+    panel = _readouts(viewer, oid)
     qtbot.addWidget(panel)
     clock.seek(met_s)
     snap = model.snapshot(met_s)["objects"][oid]
@@ -96,10 +109,10 @@ def test_readouts_show_the_snapshot(qtbot, model, clock, oid, met_s):
     assert panel.text("phase") == PHASE_NAMES[snap["phase"]]
 
 
-def test_readouts_phase_names_at_known_times(qtbot, model, clock):
+def test_readouts_phase_names_at_known_times(qtbot, model, clock, viewer):
     """Soyuz MS-19: on the pad before lift-off, ascending at T+5 min, in free flight at
     T+1 h, on final approach after the Kurs failure, docked after 12:22:31."""
-    panel = ReadoutsPanel(model, clock, selected=SOYUZ)
+    panel = _readouts(viewer, SOYUZ)
     qtbot.addWidget(panel)
     t_kurs, t_dock = _event(model, "kurs-failure"), _event(model, "docking")
     for t, expect in [(-60.0, "On the pad"), (300.0, "Ascent"), (3600.0, "Free flight"),
@@ -108,10 +121,10 @@ def test_readouts_phase_names_at_known_times(qtbot, model, clock):
         assert panel.text("phase") == expect, t
 
 
-def test_readouts_badge_and_source(qtbot, model, clock):
+def test_readouts_badge_and_source(qtbot, model, clock, viewer):
     """Modelled phases show the MODELLED badge and "model"; the ISS shows its element set
     file and age and no badge; the docked Soyuz rides the station's element set."""
-    panel = ReadoutsPanel(model, clock, selected=SOYUZ)
+    panel = _readouts(viewer, SOYUZ)
     qtbot.addWidget(panel)
     panel.show()
     clock.seek(5000.0)
@@ -120,7 +133,7 @@ def test_readouts_badge_and_source(qtbot, model, clock):
     img = panel.grab().toImage()
     assert _count_color(img, BADGE_BG, tol=12) > 150  # the orange badge is drawn
 
-    panel.set_selected("iss")
+    viewer.select("iss")
     assert not panel.badge.isVisibleTo(panel)
     tle = model.tle_info(5000.0)
     assert tle["file"] in panel.text("source")
@@ -129,16 +142,16 @@ def test_readouts_badge_and_source(qtbot, model, clock):
     assert f"{int(days)} d {int(rem // 3600)} h" in panel.text("source")
     assert _count_color(panel.grab().toImage(), BADGE_BG, tol=12) == 0
 
-    panel.set_selected(SOYUZ)
+    viewer.select(SOYUZ)
     clock.seek(_event(model, "docking") + 3600.0)
     assert not panel.badge.isVisibleTo(panel)
     assert model.tle_info(clock.met_s)["file"] in panel.text("source")
 
 
-def test_readouts_range_and_closing_during_the_rendezvous(qtbot, model, clock):
+def test_readouts_range_and_closing_during_the_rendezvous(qtbot, model, clock, viewer):
     """Between separation and docking the Soyuz readout adds range and closing speed;
     the range equals the distance between the snapshot's two GCRS positions."""
-    panel = ReadoutsPanel(model, clock, selected=SOYUZ)
+    panel = _readouts(viewer, SOYUZ)
     qtbot.addWidget(panel)
     panel.show()
     for t in (5000.0, 9500.0, 12000.0):
@@ -156,13 +169,13 @@ def test_readouts_range_and_closing_during_the_rendezvous(qtbot, model, clock):
     assert 0.0 < _number(panel.text("closing")) < 0.3
     clock.seek(_event(model, "docking") + 600.0)
     assert not panel.values["range"].isVisibleTo(panel)
-    panel.set_selected("iss")
+    viewer.select("iss")
     clock.seek(5000.0)
     assert not panel.values["range"].isVisibleTo(panel)
 
 
-def test_readouts_chooser_emits_selection(qtbot, model, clock):
-    panel = ReadoutsPanel(model, clock, selected="iss")
+def test_readouts_chooser_emits_selection(qtbot, model, clock, viewer):
+    panel = _readouts(viewer, "iss")
     qtbot.addWidget(panel)
     with qtbot.waitSignal(panel.selection_changed) as sig:
         panel.chooser.setCurrentIndex(panel.chooser.findData("soyuz-ms-18"))
@@ -174,11 +187,11 @@ def test_readouts_chooser_emits_selection(qtbot, model, clock):
 
 @pytest.mark.parametrize("met_s, mode", [(5000.0, "far"), (9500.0, "close"),
                                          (12000.0, "final"), (12300.0, "close")])
-def test_marker_follows_the_clock(qtbot, model, clock, met_s, mode):
+def test_marker_follows_the_clock(qtbot, model, clock, viewer, met_s, mode):
     """The current-position marker is at the Soyuz's LVLH position at the clock's time:
     (x, −z) in metres close in; (along-track arc, height) in km in the far view; the time
     cursors of both time plots sit at the clock's time."""
-    panel = RendezvousPanel(model, clock)
+    panel = RendezvousPanel(viewer)
     qtbot.addWidget(panel)
     if mode == "close" and met_s > 12000.0:
         panel.set_mode("close")  # a chosen zoom overrides Auto
@@ -202,8 +215,8 @@ def test_marker_follows_the_clock(qtbot, model, clock, met_s, mode):
     assert ys[0] == pytest.approx(np.linalg.norm(pos[0]) / 1000.0, rel=1e-9)
 
 
-def test_marker_hidden_before_separation(qtbot, model, clock):
-    panel = RendezvousPanel(model, clock)
+def test_marker_hidden_before_separation(qtbot, model, clock, viewer):
+    panel = RendezvousPanel(viewer)
     qtbot.addWidget(panel)
     clock.seek(200.0)
     assert panel.marker_position() is None
@@ -213,10 +226,10 @@ def test_marker_hidden_before_separation(qtbot, model, clock):
 
 
 @pytest.mark.parametrize("mode", ["far", "close", "final"])
-def test_burn_markers_at_the_burn_times(qtbot, model, clock, mode):
+def test_burn_markers_at_the_burn_times(qtbot, model, clock, viewer, mode):
     """Burn stars sit at the Soyuz's position at each burn time the mode's stretch shows;
     the time plots carry a line at each of the six burns' event times."""
-    panel = RendezvousPanel(model, clock)
+    panel = RendezvousPanel(viewer)
     qtbot.addWidget(panel)
     panel.set_mode(mode)
     burns = [(f"rendezvous-burn-{k}", _event(model, f"rendezvous-burn-{k}")) for k in range(1, 7)]
@@ -239,9 +252,9 @@ def test_burn_markers_at_the_burn_times(qtbot, model, clock, mode):
         assert all(line.value() == pytest.approx(tb) for line in lines)
 
 
-def test_rendezvous_panel_draws(qtbot, model, clock, tmp_path):
+def test_rendezvous_panel_draws(qtbot, model, clock, viewer, tmp_path):
     """A grab of the panel shows the orange path and the cyan time cursor on a dark plot."""
-    panel = RendezvousPanel(model, clock)
+    panel = RendezvousPanel(viewer)
     qtbot.addWidget(panel)
     panel.resize(700, 900)
     panel.show()
@@ -258,9 +271,9 @@ def test_rendezvous_panel_draws(qtbot, model, clock, tmp_path):
 
 # --- layers ---------------------------------------------------------------------------------
 
-def test_layers_panel_lists_every_layer_with_its_name(qtbot):
+def test_layers_panel_lists_every_layer_with_its_name(qtbot, model):
     vs = ViewState()
-    panel = LayersPanel(vs)
+    panel = LayersPanel(ViewerModel(model, vs))
     qtbot.addWidget(panel)
     for layer in LAYERS:
         box = panel.checkbox(layer)
@@ -276,9 +289,9 @@ def _click(qtbot, button):
     qtbot.mouseClick(button, QtCore.Qt.MouseButton.LeftButton, pos=pos)
 
 
-def test_layers_panel_writes_view_state_and_emits(qtbot):
+def test_layers_panel_writes_view_state_and_emits(qtbot, model):
     vs = ViewState()
-    panel = LayersPanel(vs)
+    panel = LayersPanel(ViewerModel(model, vs))
     qtbot.addWidget(panel)
     panel.show()
     qtbot.waitExposed(panel)
@@ -299,10 +312,11 @@ def test_layers_panel_writes_view_state_and_emits(qtbot):
     assert vs.frame == "earth-fixed"
 
 
-def test_layers_panel_follows_state_set_elsewhere(qtbot):
+def test_layers_panel_follows_state_set_elsewhere(qtbot, model):
     """``sync_from_state`` shows a view state changed elsewhere and emits nothing."""
     vs = ViewState()
-    panel = LayersPanel(vs)
+    viewer = ViewerModel(model, vs)
+    panel = LayersPanel(viewer)
     qtbot.addWidget(panel)
     vs.layers["atmosphere"] = False
     vs.frame = "inertial"
@@ -313,12 +327,11 @@ def test_layers_panel_follows_state_set_elsewhere(qtbot):
     assert vs.frame == "inertial" and vs.layers["atmosphere"] is False
 
 
-def test_track_span_is_set_in_orbits(qtbot):
+def test_track_span_is_set_in_orbits(qtbot, model):
     from orbitviz.core.viewstate import ORBIT_S, ViewState
-    from orbitviz.ui.panels import LayersPanel
 
     state = ViewState()
-    panel = LayersPanel(state)
+    panel = LayersPanel(ViewerModel(model, state))
     qtbot.addWidget(panel)
     assert panel.span_spin("track_behind_s").value() == pytest.approx(1.0)
     with qtbot.waitSignal(panel.changed):

@@ -15,10 +15,11 @@ pytestmark = pytest.mark.qt_log_ignore("^This plugin does not support")
 from PySide6 import QtCore, QtGui, QtWidgets  # noqa: E402
 from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
 
-from orbitviz.core.clock import SimulationClock  # noqa: E402
 from orbitviz.core.mission import MissionModel  # noqa: E402
 from orbitviz.core.timeaxis import TimeParseError, format_met, parse_time  # noqa: E402
-from orbitviz.ui.timeline import MIN_SPAN_S, TimeControls  # noqa: E402
+from orbitviz.core.viewer import ViewerModel  # noqa: E402
+from orbitviz.ui.scrubber import MIN_SPAN_S  # noqa: E402
+from orbitviz.ui.time_controls import TimeControls  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +39,9 @@ def _dark_palette() -> QtGui.QPalette:
 
 @pytest.fixture
 def controls(qtbot, model):
-    clock = SimulationClock(*model.window, met_s=0.0, rate=60.0)
-    w = TimeControls(clock, model)
+    viewer = ViewerModel(model, met_s=0.0, rate=60.0)
+    viewer.select("soyuz-ms-19")
+    w = TimeControls(viewer)
     w.setPalette(_dark_palette())
     qtbot.addWidget(w)
     w.resize(1600, 160)
@@ -351,7 +353,7 @@ def test_readout_matches_the_core(controls, model):
         info = model.tle_info(t)
         age = f"{info['age_s'] / 3600:+.1f}".replace("-", "\u2212")
         assert f"age {age} h" in controls.readout_text()
-    controls.set_selected("soyuz-ms-18")
+    controls.viewer.select("soyuz-ms-18")
     assert controls.phase_label.text() == "Soyuz MS-18: docked"
 
 

@@ -1,475 +1,35 @@
-"""Side panels: layers, readouts of the selected object, and the rendezvous plots.
+"""The Rendezvous panel: Soyuz MS-19's rendezvous with the station, as the station sees it.
 
-Each panel is a plain :class:`QWidget` built around core objects passed in (the
-:class:`~orbitviz.core.mission.MissionModel`, the
-:class:`~orbitviz.core.clock.SimulationClock`, the :class:`~orbitviz.core.viewstate.ViewState`);
-the main window puts them in dock widgets. They subscribe to the clock and redraw only what
-moves (a marker, a cursor, a few labels) on each tick; everything heavier is computed once by
-the core (:mod:`orbitviz.core.relative`). No mission logic lives here.
-
-Units shown: latitude/longitude in degrees (WGS 84 geodetic), altitude in km above the WGS 84
-ellipsoid, inertial (GCRS) speed in km/s, ranges in km or m, closing speed in m/s; the
-rendezvous plots use the station's LVLH frame (see :mod:`orbitviz.core.relative`).
+A widget around the :class:`~orbitviz.core.viewer.ViewerModel`: the plots are computed once
+by the core (:func:`orbitviz.core.relative.rendezvous_profile`); a clock tick moves a marker,
+two cursors and the status line. The plots use the station's LVLH frame (see
+:mod:`orbitviz.core.relative`): x along-track (V-bar), y opposite the orbit normal (H-bar),
+z toward the Earth (R-bar); positions in km or m, times in UTC.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import math
-import weakref
 
 import numpy as np
 import pyqtgraph as pg
-import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from orbitviz.core.elements import NoStateError
+from orbitviz.core.formatting import format_closing, format_range, phase_name
 from orbitviz.core.relative import (curvilinear_at, lvlh_relative, range_and_closing_speed,
                                     rendezvous_profile)
 from orbitviz.core.timeaxis import format_met
-from orbitviz.core.viewstate import FRAMES, LAYERS, ORBIT_S
+from orbitviz.render.style import (BURN_COLOR, CURSOR_COLOR, DOCKING_COLOR, PLOT_BG, PLOT_FG,
+                                   SOYUZ_COLOR, STATION_COLOR, TEXT)
+from orbitviz.ui.binding import bind
+from orbitviz.ui.readouts_panel import RENDEZVOUS_OBJECT
+from orbitviz.ui.widgets import modelled_badge
 
-# --- look --------------------------------------------------------------------------------
-
-#: Colours of the panels (dark-theme friendly; readable on a projector).
-PLOT_BG = "#12161c"
-PLOT_FG = "#aab4bf"
-TEXT = "#dde3ea"
-SOYUZ_COLOR = "#ff9f3a"
-STATION_COLOR = "#e8eef5"
-BURN_COLOR = "#ff5c74"
-CURSOR_COLOR = "#5cc8ff"
-DOCKING_COLOR = "#7ee07e"
-BADGE_BG = "#c46a00"
-
-#: Human names of the layer ids of :data:`orbitviz.core.viewstate.LAYERS`.
-LAYER_NAMES = {
-    "earth": "Earth",
-    "night-lights": "Night lights",
-    "atmosphere": "Atmosphere",
-    "stars": "Stars",
-    "track:iss": "ISS track",
-    "track:soyuz-ms-19": "Soyuz MS-19 track",
-    "track:soyuz-ms-18": "Soyuz MS-18 track",
-    "user-objects": "Your objects",
-    "user-trails": "Your objects' tracks",
-    "labels": "Labels",
-    "grid": "Equator & grid",
-    "events": "Event markers",
-}
-FRAME_NAMES = {"earth-fixed": "Earth-fixed", "inertial": "Inertial"}
-
-#: Human names of the objects' phase ids.
-PHASE_NAMES = {
-    "orbit": "In orbit",
-    "on-pad": "On the pad",
-    "ascent": "Ascent",
-    "free-flight": "Free flight",
-    "final-approach": "Final approach",
-    "docked": "Docked",
-    "deorbit-burn": "Deorbit burn",
-    "coast": "Coast",
-    "entry": "Entry",
-    "parachute": "Parachute",
-    "landed": "Landed",
-}
-
-RENDEZVOUS_OBJECT = "soyuz-ms-19"
 MODELLED_NOTE = ("Modelled: no burn data of Soyuz MS-19 were published. The path and the "
                  "burns are orbitviz's model of the two-orbit rendezvous (separation "
                  "09:04 UTC, docking 12:22:31 UTC, both published).")
 
-
-def _badge(text: str = "MODELLED") -> QtWidgets.QLabel:
-    label = QtWidgets.QLabel(text)
-    label.setObjectName("modelledBadge")
-    label.setStyleSheet(f"QLabel {{ background: {BADGE_BG}; color: white; font-weight: bold; "
-                        "border-radius: 3px; padding: 1px 6px; }")
-    label.setToolTip("A model, not a measurement: see the mission notes.")
-    label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Maximum,
-                        QtWidgets.QSizePolicy.Policy.Fixed)
-    return label
-
-
-def subscribe_weakly(clock, method) -> None:
-    """Subscribe a widget's bound ``method`` to ``clock`` without keeping the widget alive;
-    the call is skipped once the widget (or its C++ object) is gone."""
-    ref = weakref.WeakMethod(method)
-
-    def call(met_s: float) -> None:
-        m = ref()
-        if m is not None and shiboken6.isValid(m.__self__):
-            m(met_s)
-
-    clock.subscribe(call)
-
-
-# --- formatting (display only) -----------------------------------------------------------
-
-def format_lat(lat_deg: float) -> str:
-    """``45.996° N`` (WGS 84 geodetic latitude, 3 decimals ≈ 100 m)."""
-    return f"{abs(lat_deg):.3f}° {'N' if lat_deg >= 0 else 'S'}"
-
-
-def format_lon(lon_deg: float) -> str:
-    """``63.564° E``, longitude wrapped to (−180°, 180°]."""
-    lon = (lon_deg + 180.0) % 360.0 - 180.0
-    if lon == -180.0:
-        lon = 180.0
-    return f"{abs(lon):.3f}° {'E' if lon >= 0 else 'W'}"
-
-
-def format_alt(alt_km: float) -> str:
-    """Altitude above the WGS 84 ellipsoid: ``408.2 km``, or metres below 1 km."""
-    if abs(alt_km) < 1.0:
-        return f"{alt_km * 1000.0:.0f} m"
-    return f"{alt_km:.1f} km"
-
-
-def format_range(range_m: float) -> str:
-    """``1,234 km`` / ``12.3 km`` / ``412 m`` / ``19.2 m``."""
-    if not math.isfinite(range_m):
-        return "—"
-    if range_m >= 100_000:
-        return f"{range_m / 1000.0:,.0f} km"
-    if range_m >= 10_000:
-        return f"{range_m / 1000.0:.1f} km"
-    if range_m >= 1_000:
-        return f"{range_m / 1000.0:.2f} km"
-    if range_m >= 100:
-        return f"{range_m:.0f} m"
-    return f"{range_m:.1f} m"
-
-
-def format_closing(speed_m_s: float) -> str:
-    """Closing speed in m/s: positive closing, negative opening."""
-    if not math.isfinite(speed_m_s):
-        return "—"
-    digits = 2 if abs(speed_m_s) < 10 else 1 if abs(speed_m_s) < 100 else 0
-    word = "closing" if speed_m_s >= 0 else "opening"
-    return f"{speed_m_s:.{digits}f} m/s ({word})"
-
-
-def format_duration(seconds: float) -> str:
-    """``3 d 5 h``, ``15 h 37 min``, ``12 min``."""
-    s = abs(seconds)
-    d, rem = divmod(s, 86400.0)
-    h, rem = divmod(rem, 3600.0)
-    m = rem // 60.0
-    if d >= 1:
-        return f"{int(d)} d {int(h)} h"
-    if h >= 1:
-        return f"{int(h)} h {int(m)} min"
-    return f"{int(m)} min"
-
-
-def format_element_set(tle: dict) -> str:
-    """``iss-21277.86166359.tle`` and, on a second line, ``epoch 4 Oct 20:40 UTC, age 15 h
-    37 min`` (or ``… 3 d 5 h after this time`` for a set whose epoch is later)."""
-    epoch = _dt.datetime.fromisoformat(tle["epoch_utc"].replace("Z", "+00:00"))
-    age = tle["age_s"]
-    when = f"age {format_duration(age)}" if age >= 0 else f"{format_duration(age)} later"
-    day = f"{epoch.day} {epoch:%b}" + (f" {epoch.year}" if epoch.year != 2021 else "")
-    return f"{tle['file']}\nepoch {day} {epoch:%H:%M} UTC, {when}"
-
-
-# --- Layers ------------------------------------------------------------------------------
-
-class LayersPanel(QtWidgets.QWidget):
-    """Check boxes for every layer of :data:`~orbitviz.core.viewstate.LAYERS` and the view's
-    frame. Writes into the :class:`ViewState` it was given and emits :attr:`changed`."""
-
-    changed = QtCore.Signal()
-
-    def __init__(self, view_state, parent=None):
-        super().__init__(parent)
-        self.view_state = view_state
-        self._boxes: dict[str, QtWidgets.QCheckBox] = {}
-        self._radios: dict[str, QtWidgets.QRadioButton] = {}
-
-        layers = QtWidgets.QGroupBox("Layers")
-        lv = QtWidgets.QVBoxLayout(layers)
-        for layer in LAYERS:
-            # "&" marks a keyboard mnemonic in Qt: double it to show it
-            box = QtWidgets.QCheckBox(LAYER_NAMES.get(layer, layer).replace("&", "&&"))
-            box.setObjectName(f"layer:{layer}")
-            box.toggled.connect(lambda on, k=layer: self._set_layer(k, on))
-            lv.addWidget(box)
-            self._boxes[layer] = box
-
-        frame = QtWidgets.QGroupBox("Frame")
-        fv = QtWidgets.QVBoxLayout(frame)
-        self._frame_group = QtWidgets.QButtonGroup(self)
-        for name in FRAMES:
-            radio = QtWidgets.QRadioButton(FRAME_NAMES.get(name, name))
-            radio.setObjectName(f"frame:{name}")
-            radio.setToolTip("Earth-fixed: the ground stays put, orbits drift west. "
-                             "Inertial: the stars stay put, the Earth turns."
-                             if name == "earth-fixed" else
-                             "Inertial (GCRS): the stars stay put, the Earth turns beneath "
-                             "the orbits.")
-            self._frame_group.addButton(radio)
-            radio.toggled.connect(lambda on, k=name: self._frame_toggled(k, on))
-            fv.addWidget(radio)
-            self._radios[name] = radio
-
-        span = QtWidgets.QGroupBox("Tracks")
-        sv = QtWidgets.QFormLayout(span)
-        self._spans: dict[str, QtWidgets.QDoubleSpinBox] = {}
-        for key, label in (("track_behind_s", "Behind"), ("track_ahead_s", "Ahead")):
-            spin = QtWidgets.QDoubleSpinBox()
-            spin.setObjectName(f"span:{key}")
-            spin.setRange(0.0, 20.0)
-            spin.setSingleStep(0.25)
-            spin.setDecimals(2)
-            spin.setSuffix(" orbits")
-            spin.setToolTip("How much of each track to draw, in ISS orbits (92.7 min)")
-            spin.valueChanged.connect(lambda v, k=key: self._set_span(k, v))
-            sv.addRow(label, spin)
-            self._spans[key] = spin
-
-        outer = QtWidgets.QVBoxLayout(self)
-        outer.addWidget(layers)
-        outer.addWidget(frame)
-        outer.addWidget(span)
-        outer.addStretch(1)
-        self.sync_from_state()
-
-    def checkbox(self, layer: str) -> QtWidgets.QCheckBox:
-        return self._boxes[layer]
-
-    def radio(self, frame: str) -> QtWidgets.QRadioButton:
-        return self._radios[frame]
-
-    def sync_from_state(self) -> None:
-        """Show what the view state holds (after it was changed elsewhere); emits nothing."""
-        for layer, box in self._boxes.items():
-            box.blockSignals(True)
-            box.setChecked(self.view_state.visible(layer))
-            box.blockSignals(False)
-        for name, radio in self._radios.items():
-            radio.blockSignals(True)
-            radio.setChecked(self.view_state.frame == name)
-            radio.blockSignals(False)
-        for key, spin in self._spans.items():
-            spin.blockSignals(True)
-            spin.setValue(getattr(self.view_state, key) / ORBIT_S)
-            spin.blockSignals(False)
-
-    def span_spin(self, key: str) -> QtWidgets.QDoubleSpinBox:
-        return self._spans[key]
-
-    def _set_span(self, key: str, orbits: float) -> None:
-        setattr(self.view_state, key, float(orbits) * ORBIT_S)
-        self.changed.emit()
-
-    def _set_layer(self, layer: str, on: bool) -> None:
-        self.view_state.layers[layer] = bool(on)
-        self.changed.emit()
-
-    def _frame_toggled(self, frame: str, on: bool) -> None:
-        if on and self.view_state.frame != frame:
-            self.view_state.frame = frame
-            self.changed.emit()
-
-
-# --- Readouts ----------------------------------------------------------------------------
-
-class ReadoutsPanel(QtWidgets.QWidget):
-    """Name, phase, position, speed and data source of the selected object at the clock's
-    time; during Soyuz MS-19's rendezvous also its range and closing speed to the station.
-
-    ``selection_changed(object_id)`` is emitted when the user picks another object in the
-    panel's own chooser; :meth:`set_selected` sets it from outside (and emits nothing).
-    """
-
-    selection_changed = QtCore.Signal(str)
-    ROWS = ("phase", "lat", "lon", "alt", "speed", "source", "range", "closing")
-    ROW_TITLES = {"phase": "Phase", "lat": "Latitude", "lon": "Longitude",
-                  "alt": "Altitude", "speed": "Speed (inertial)", "source": "Source",
-                  "range": "Range to ISS", "closing": "Closing speed"}
-
-    def __init__(self, model, clock, parent=None, selected: str = "iss"):
-        super().__init__(parent)
-        self.model = model
-        self.clock = clock
-        self._selected = selected if selected in model.objects else next(iter(model.objects))
-        phases = dict((p, t) for t, p in model.objects[RENDEZVOUS_OBJECT].phases) \
-            if RENDEZVOUS_OBJECT in model.objects else {}
-        self._rdv_span = (phases.get("free-flight", math.inf), phases.get("docked", -math.inf))
-
-        self.chooser = QtWidgets.QComboBox()
-        for oid, obj in model.objects.items():
-            self.chooser.addItem(obj.name, oid)
-        self.chooser.setCurrentIndex(self.chooser.findData(self._selected))
-        self.chooser.currentIndexChanged.connect(self._chosen)
-
-        self.title = QtWidgets.QLabel()
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.badge = _badge()
-        head = QtWidgets.QHBoxLayout()
-        head.addWidget(self.title)
-        head.addWidget(self.badge)
-        head.addStretch(1)
-
-        form = QtWidgets.QFormLayout()
-        form.setLabelAlignment(QtCore.Qt.AlignmentFlag.AlignRight)
-        self.values: dict[str, QtWidgets.QLabel] = {}
-        self._shown: dict[str, str] = {}
-        self._visible: dict[int, bool] = {}
-        self._row_titles: dict[str, QtWidgets.QLabel] = {}
-        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
-        for key in self.ROWS:
-            value = QtWidgets.QLabel("—")
-            value.setObjectName(f"value:{key}")
-            value.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
-            if key in ("lat", "lon", "alt", "speed", "range", "closing"):
-                value.setFont(mono)
-            if key == "source":
-                value.setWordWrap(True)
-            title = QtWidgets.QLabel(self.ROW_TITLES[key])
-            form.addRow(title, value)
-            self.values[key] = value
-            self._row_titles[key] = title
-
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.addWidget(self.chooser)
-        layout.addLayout(head)
-        layout.addLayout(form)
-        layout.addStretch(1)
-        subscribe_weakly(clock, self.update_time)
-        self.update_time(clock.met_s)
-
-    # -- selection ----------------------------------------------------------------------
-    @property
-    def selected(self) -> str:
-        return self._selected
-
-    def set_user_catalog(self, catalog) -> None:
-        """The user's own satellites (a :class:`~orbitviz.core.catalog.UserCatalog` or
-        None); one of them can be selected, and is then listed last in the chooser."""
-        self.user_catalog = catalog
-        if self._selected not in self.model.objects and (
-                catalog is None or self._selected not in catalog.objects):
-            self.set_selected("iss")
-        self.update_time(self.clock.met_s)
-
-    def _is_user(self, object_id: str) -> bool:
-        cat = getattr(self, "user_catalog", None)
-        return cat is not None and object_id in cat.objects and \
-            object_id not in self.model.objects
-
-    def set_selected(self, object_id: str) -> None:
-        if object_id not in self.model.objects and not self._is_user(object_id):
-            raise KeyError(f"unknown object '{object_id}'")
-        self._selected = object_id
-        self.chooser.blockSignals(True)
-        n = len(self.model.objects)
-        while self.chooser.count() > n:  # the previous user object
-            self.chooser.removeItem(self.chooser.count() - 1)
-        if self._is_user(object_id):
-            self.chooser.insertSeparator(n)
-            self.chooser.addItem(self.user_catalog.objects[object_id].name, object_id)
-        self.chooser.setCurrentIndex(self.chooser.findData(object_id))
-        self.chooser.blockSignals(False)
-        self.update_time(self.clock.met_s)
-
-    def _chosen(self, index: int) -> None:
-        oid = self.chooser.itemData(index)
-        if oid and oid != self._selected:
-            self._selected = oid
-            self.update_time(self.clock.met_s)
-            self.selection_changed.emit(oid)
-
-    # -- per tick -------------------------------------------------------------------------
-    def text(self, key: str) -> str:
-        """The text shown in a row (``phase``, ``lat``, ``lon``, ``alt``, ``speed``,
-        ``source``, ``range``, ``closing``), for tests and copying."""
-        return self.values[key].text()
-
-    def _set(self, key: str, text: str) -> None:
-        """Set a row's text only when it changed (each Qt call costs; ticks are frequent)."""
-        if self._shown.get(key) != text:
-            self._shown[key] = text
-            self.values[key].setText(text)
-
-    def _set_visible(self, widget: QtWidgets.QWidget, on: bool) -> None:
-        if self._visible.get(id(widget)) != on:
-            self._visible[id(widget)] = on
-            widget.setVisible(on)
-
-    def _show_rendezvous_rows(self, on: bool) -> None:
-        for key in ("range", "closing"):
-            self._set_visible(self.values[key], on)
-            self._set_visible(self._row_titles[key], on)
-
-    def _update_user(self, oid: str, met_s: float) -> None:
-        """Readouts of a user object: its element sets are all there is (SGP4)."""
-        cat = self.user_catalog
-        obj = cat.objects[oid]
-        if self.title.text() != obj.name:
-            self.title.setText(obj.name)
-        self._set_visible(self.badge, False)
-        self._show_rendezvous_rows(False)
-        try:
-            st = cat.object_state(oid, met_s)
-            v, lat, lon, alt = st.v_gcrs_km_s, st.lat_deg, st.lon_deg, st.alt_km
-        except NoStateError:
-            for key in self.ROWS:
-                self._set(key, "—")
-            self._set("phase", "no element set covers this time")
-            return
-        self._set("phase", f"in orbit · NORAD {obj.norad_id}")
-        self._set("lat", format_lat(lat))
-        self._set("lon", format_lon(lon))
-        self._set("alt", format_alt(alt))
-        self._set("speed", f"{float(np.linalg.norm(v)):.3f} km/s")
-        self._set("source", "your element set: " + format_element_set(cat.tle_info(oid, met_s)))
-
-    def update_time(self, met_s: float) -> None:
-        oid = self._selected
-        if self._is_user(oid):
-            self._update_user(oid, met_s)
-            return
-        obj = self.model.objects[oid]
-        if self.title.text() != obj.name:
-            self.title.setText(obj.name)
-        try:
-            s = self.model.object_state(oid, met_s)
-        except NoStateError:
-            for key in self.ROWS:
-                self._set(key, "—")
-            w0, w1 = self.model.window
-            self._set("phase", "not in the scene at this time" if w0 <= met_s <= w1 else
-                      "not in this scenario")
-            self._set_visible(self.badge, False)
-            self._show_rendezvous_rows(False)
-            return
-        self._set("phase", PHASE_NAMES.get(s.phase, s.phase.replace("-", " ")))
-        self._set("lat", format_lat(s.lat_deg))
-        self._set("lon", format_lon(s.lon_deg))
-        self._set("alt", format_alt(s.alt_km))
-        self._set("speed", f"{s.speed_km_s:.3f} km/s")
-        modelled = s.source != "tle"
-        self._set_visible(self.badge, modelled)
-        if modelled:
-            self._set("source", "model (orbitviz's modelled flight, not tracking data)")
-        else:
-            via = "" if oid == "iss" else "station's element set (docked): "
-            self._set("source", via + format_element_set(s.tle))
-        t0, t1 = self._rdv_span
-        in_rdv = oid == RENDEZVOUS_OBJECT and t0 <= met_s <= t1
-        self._show_rendezvous_rows(in_rdv)
-        if in_rdv:
-            rng, closing = range_and_closing_speed(self.model, oid, met_s)
-            self._set("range", format_range(float(rng[0])))
-            self._set("closing", format_closing(float(closing[0])))
-
-
-# --- Rendezvous plots ----------------------------------------------------------------------
 
 class UtcTimeAxis(pg.AxisItem):
     """A bottom axis in ``met_s`` that labels ticks as UTC clock times at round minutes.
@@ -549,11 +109,12 @@ class RendezvousPanel(QtWidgets.QWidget):
                  "final": "Station keeping 400 m below, then the final approach up R-bar "
                           "to Rassvet, metres"}
 
-    def __init__(self, model, clock, parent=None, object_id: str = RENDEZVOUS_OBJECT,
+    def __init__(self, viewer, parent=None, object_id: str = RENDEZVOUS_OBJECT,
                  reference: str = "iss"):
         super().__init__(parent)
-        self.model = model
-        self.clock = clock
+        self.viewer = viewer
+        model = self.model = viewer.mission
+        self.clock = viewer.clock
         self.object_id = object_id
         self.reference = reference
         self.profile = rendezvous_profile(model, object_id, reference)
@@ -567,19 +128,19 @@ class RendezvousPanel(QtWidgets.QWidget):
         self._mode = "auto"
         self._shown_mode = None
         self._build_ui()
-        subscribe_weakly(clock, self.update_time)
-        self.update_time(clock.met_s)
+        bind(self, viewer.events.time, self.update_time)
+        self.update_time(self.clock.met_s)
 
     # -- construction ---------------------------------------------------------------------
     def _build_ui(self) -> None:
-        name = self.model.objects[self.object_id].name
-        ref = self.model.objects[self.reference].name
+        name = self.viewer.name(self.object_id)
+        ref = self.viewer.name(self.reference)
         title = QtWidgets.QLabel(f"<b>{name}</b> seen from the {ref}")
         title.setToolTip("In the station's LVLH frame: x along-track (V-bar), y opposite "
                          "the orbit normal (H-bar), z toward the Earth (R-bar)")
         head = QtWidgets.QHBoxLayout()
         head.addWidget(title)
-        head.addWidget(_badge())
+        head.addWidget(modelled_badge())
         head.addStretch(1)
         zoom = QtWidgets.QHBoxLayout()
         zoom.addWidget(QtWidgets.QLabel("Zoom:"))
@@ -631,7 +192,7 @@ class RendezvousPanel(QtWidgets.QWidget):
                                                  pen=pg.mkPen("white", width=2))
         self.current_marker.setZValue(20)
         self.lvlh_plot.addItem(self.current_marker)
-        self.current_label = pg.TextItem(self.model.objects[self.object_id].name,
+        self.current_label = pg.TextItem(self.viewer.name(self.object_id),
                                          color=SOYUZ_COLOR, anchor=(-0.12, 1.1))
         self.current_label.setZValue(21)
         self.lvlh_plot.addItem(self.current_label)
@@ -668,9 +229,9 @@ class RendezvousPanel(QtWidgets.QWidget):
         self.alt_plot.addLegend(offset=(-8, -8), labelTextColor=TEXT,
                                 brush=pg.mkBrush(18, 22, 28, 200))
         self.alt_plot.plot(p.met_s, p.station_alt_km, pen=pg.mkPen(STATION_COLOR, width=1.5),
-                           name=self.model.objects[self.reference].name, antialias=True)
+                           name=self.viewer.name(self.reference), antialias=True)
         self.alt_plot.plot(p.met_s, p.alt_km, pen=pg.mkPen(SOYUZ_COLOR, width=2),
-                           name=self.model.objects[self.object_id].name, antialias=True)
+                           name=self.viewer.name(self.object_id), antialias=True)
         self.alt_marker = self.alt_plot.plot(
             [], [], pen=None, symbol="o", symbolSize=10, symbolBrush=SOYUZ_COLOR,
             symbolPen=pg.mkPen("white", width=1.5))
@@ -819,7 +380,7 @@ class RendezvousPanel(QtWidgets.QWidget):
 
         # the station and, close in, the docking port
         self.station_point.setData([0.0], [0.0])
-        ref = pg.TextItem(self.model.objects[self.reference].name, color=STATION_COLOR,
+        ref = pg.TextItem(self.viewer.name(self.reference), color=STATION_COLOR,
                           anchor=(-0.15, 1.0) if mode != "far" else (0.5, -0.3))
         ref.setPos(0.0, 0.0)
         plot.addItem(ref)
@@ -913,10 +474,13 @@ class RendezvousPanel(QtWidgets.QWidget):
         else:
             self.range_marker.setData([], [])
             self.alt_marker.setData([], [])
-        phase = PHASE_NAMES.get(obj.phase_at(met_s), obj.phase_at(met_s))
+        phase = phase_name(obj.phase_at(met_s))
         lx, ly, lz = lvlh[0] / 1000.0
         d = 3 if float(rng[0]) < 10_000.0 else 1
         self.status.setText(
             f"{format_met(met_s)}  {phase}: range {format_range(float(rng[0]))}, "
             f"{format_closing(float(closing[0]))}\n"
             f"LVLH x {lx:+,.{d}f}  y {ly:+,.{d}f}  z {lz:+,.{d}f} km")
+
+
+__all__ = ["RendezvousPanel", "UtcTimeAxis", "MODELLED_NOTE"]

@@ -1,0 +1,153 @@
+"""The app's export actions: Export image (Ctrl+E), Copy view (Ctrl+Shift+C) and Export clip
+(Ctrl+Alt+E). A mixin of :class:`~orbitviz.app.app.OrbitvizApp`: it reads the app's viewer
+model, viewport and map, asks the export dialogs, and renders through the
+:class:`~orbitviz.app.export.Exporter` (which has its own hidden view and viewer model).
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from orbitviz.core.export_rules import ExportError, ExportSpec
+
+
+class ExportsFlow:
+    """Export actions of the app (needs ``viewer``, ``viewport``, ``window``, ``map``,
+    ``settings`` and ``model`` on the app)."""
+
+    def exporter(self):
+        """The export engine (a hidden GL view of its own), made on first use; it shows the
+        same user catalogue as the screen."""
+        if getattr(self, "_exporter", None) is None:
+            from orbitviz.app.export import Exporter
+
+            self._exporter = Exporter(self.model)
+            self._exporter.set_catalog(self.viewer.catalog)
+            self.viewer.events.catalog.connect(self._exporter.set_catalog)
+        return self._exporter
+
+    def export_spec(self, width: int, height: int, caption: str = "none",
+                    transparent: bool = False, credit: bool = True,
+                    hide_overlays: bool = False) -> ExportSpec:
+        """What is on screen now, at another size: same camera, frame and layers; lines,
+        markers and labels scaled with the output so it looks as it does on screen."""
+        state = copy.deepcopy(self.viewer.view)
+        if hide_overlays:
+            for layer in ("labels", "events"):
+                state.layers[layer] = False
+        scale = height / max(self.viewport.height(), 1)
+        # the ground-track map goes into the picture when it is shown on screen
+        inset = self.map_inset() if self.window.dock_shown("Map") else None
+        return ExportSpec(size=(int(width), int(height)), view=state.camera, frame=state.frame,
+                          caption=caption, transparent=transparent, credit=credit,
+                          view_state=state, camera=self.viewport.camera(), pixel_scale=scale,
+                          inset=inset)
+
+    def _view_aspect(self) -> float:
+        return self.viewport.width() / max(self.viewport.height(), 1)
+
+    def export_image(self) -> None:
+        from orbitviz.ui.export_dialogs import ExportImageDialog
+
+        dlg = ExportImageDialog(self.settings, self._view_aspect(), self.model.scenario.title,
+                                self.window)
+        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        c = dlg.choice()
+        caption = "none"
+        if c.caption:
+            caption = "auto" if c.caption_text.strip() == self.model.scenario.title else \
+                c.caption_text.strip() or "auto"
+        spec = self.export_spec(c.width, c.height, caption, c.transparent, c.credit,
+                                c.hide_overlays)
+        QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
+        try:
+            path = self.exporter().save(c.path, self.viewer.clock.met_s, spec, force=True)
+        except ExportError as exc:
+            QtWidgets.QApplication.restoreOverrideCursor()
+            QtWidgets.QMessageBox.warning(self.window, "Export image", str(exc))
+            return
+        QtWidgets.QApplication.restoreOverrideCursor()
+        self.window.statusBar().showMessage(f"Exported {path}", 8000)
+
+    def copy_view(self) -> None:
+        """The view as it is on screen (physical pixels) to the clipboard."""
+        ratio = self.viewport.devicePixelRatioF()
+        w = int(round(self.viewport.width() * ratio))
+        h = int(round(self.viewport.height() * ratio))
+        try:
+            image = self.exporter().render(self.viewer.clock.met_s,
+                                           self.export_spec(w, h, credit=False))
+        except ExportError as exc:
+            QtWidgets.QMessageBox.warning(self.window, "Copy view", str(exc))
+            return
+        QtGui.QGuiApplication.clipboard().setImage(image)
+        self.window.statusBar().showMessage(f"Copied the view ({w} × {h}) to the clipboard",
+                                            5000)
+
+    def _clip_span(self) -> tuple[tuple[float, float], str]:
+        """The clip dialog's first proposal: the selected mission object's current phase,
+        or (one of your objects, a free scenario) the next hour."""
+        v = self.viewer
+        met = v.clock.met_s
+        oid = v.selected
+        if v.kind(oid) == "mission" and v.scenario == "mission":
+            phases = v.phases(oid)
+            starts = [t for t, _ in phases] + [v.lifetime(oid)[1]]
+            i = max(k for k, t in enumerate(starts[:-1]) if t <= met) if met >= starts[0] else 0
+            w0, w1 = self.model.window
+            return (max(starts[i], w0), min(starts[i + 1], w1)), "This phase"
+        return (met, min(met + 3600.0, v.clock.end_s)), "Next hour"
+
+    def export_clip(self) -> None:
+        from orbitviz.app.clip import ClipCancelled, export_clip
+        from orbitviz.core.timeaxis import parse_time
+        from orbitviz.ui.export_dialogs import ExportClipDialog
+
+        ax = self.model.axis
+        met = self.viewer.clock.met_s
+        span, label = self._clip_span()
+        dlg = ExportClipDialog(self.settings, self._view_aspect(),
+                               (ax.iso_utc(span[0]), ax.iso_utc(span[1])), ax.iso_utc(met),
+                               self.window, span_label=label)
+        events = self.model.scenario.event_times()
+        dlg.parse = lambda text: parse_time(text, ax, events)
+        dlg._update_estimate()
+        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        c = dlg.choice()
+        spec = self.export_spec(c.width, c.height, "auto" if c.caption else "none",
+                                credit=c.credit)
+        t0, t1 = dlg.parse(c.t0_text), dlg.parse(c.t1_text)
+        progress = QtWidgets.QProgressDialog("Rendering the clip…", "Cancel", 0, 100,
+                                             self.window)
+        progress.setWindowTitle("Export clip")
+        progress.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        started = time.monotonic()
+
+        def on_progress(done, total):
+            progress.setMaximum(total)
+            progress.setValue(done)
+            if done:
+                left = (time.monotonic() - started) / done * (total - done)
+                progress.setLabelText(f"Frame {done} of {total}, about {left:.0f} s left")
+            QtWidgets.QApplication.processEvents()
+
+        try:
+            out = export_clip(self.exporter(), t0, t1, c.path, spec, fps=c.fps, rate=c.rate,
+                              progress=on_progress, cancelled=progress.wasCanceled)
+        except ClipCancelled:
+            self.window.statusBar().showMessage("Clip cancelled: nothing was written", 6000)
+        except ExportError as exc:
+            QtWidgets.QMessageBox.warning(self.window, "Export clip", str(exc))
+        else:
+            self.window.statusBar().showMessage(f"Exported {out}", 8000)
+        finally:
+            progress.close()
+
+
+__all__ = ["ExportsFlow"]
