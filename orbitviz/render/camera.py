@@ -102,13 +102,13 @@ def camera_frame(preset: CameraPreset, gcrs_to_world, itrs_to_world, target_stat
     return origin + basis.T @ pan, basis
 
 
-def preset_camera(preset: CameraPreset, pad_dir_gcrs=None) -> tuple[float, float, float]:
+def preset_camera(preset: CameraPreset, pad_dir_world=None) -> tuple[float, float, float]:
     """(distance_km, elevation_deg, azimuth_deg) of the orbit camera for ``preset``; a
-    preset without an azimuth faces the pad's meridian (``pad_dir_gcrs``: the pad's
-    direction in the inertial frame now)."""
+    preset without an azimuth faces the pad's meridian (``pad_dir_world``: the pad's
+    direction in the world frame now)."""
     az = preset.azimuth_deg
     if az is None:
-        d = np.asarray(pad_dir_gcrs if pad_dir_gcrs is not None else (1.0, 0.0, 0.0))
+        d = np.asarray(pad_dir_world if pad_dir_world is not None else (1.0, 0.0, 0.0))
         az = float(np.degrees(np.arctan2(d[1], d[0])))
     return preset.distance_km, preset.elevation_deg, az
 
