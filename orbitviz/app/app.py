@@ -50,8 +50,8 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
     def start(self) -> None:
         """Show the window at once and build the mission cache on a worker thread."""
         geom = self.settings.value("window/geometry")
-        if isinstance(geom, QtCore.QByteArray):
-            self.window.restoreGeometry(geom)
+        if isinstance(geom, QtCore.QByteArray) and self.window.restoreGeometry(geom):
+            self.window.keep_on_screen()
         self.window.show()
         from orbitviz.core.mission import MissionModel
 
@@ -137,6 +137,7 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
 
         v.events.view.connect(lambda: self.window.check_frame(v.view.frame))
         self.viewport.camera_changed.connect(self.scene.update)
+        self.viewport.resized.connect(self._refit_camera)
         self.viewport.clicked.connect(self.pick)
         self.window.scenario_requested.connect(self.set_scenario)
         self.window.follow_selected_requested.connect(self.follow_selected)
@@ -221,6 +222,14 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
         if name.startswith("follow:"):
             self.select(name.split(":", 1)[1])
         self.window.check_preset(name)
+        self.scene.update()
+
+    def _refit_camera(self) -> None:
+        """The view changed shape: a preset that frames a subject (the whole Earth) frames
+        it again, unless the user has moved the camera since."""
+        if self.viewport.user_moved or self.scene.preset.subject_radius_km is None:
+            return
+        self.viewport.set_distance(self.scene.preset_camera()[0])
         self.scene.update()
 
     def select(self, object_id: str) -> None:

@@ -41,7 +41,7 @@ import numpy as np
 
 from orbitviz.core.export_rules import (MIN_TILE_PX, REF_HEIGHT_PX, ExportError, ExportSpec,
                                         caption_lines, check_spec, check_time, credit_text,
-                                        horizontal_fov_deg, image_format, vertical_fov_deg)
+                                        export_fov_deg, image_format)
 
 
 def check_output(path, force: bool = False) -> Path:
@@ -163,12 +163,16 @@ class Exporter:
             # the widget's size stands for the picture at pixel scale 1 (meshes against
             # markers are judged in those pixels, as on screen)
             self.view.resize(max(int(round(w / k)), 16), max(int(round(h / k)), 16))
+            self.view.opts["fov"] = export_fov_deg(spec.camera, w, h)
             self.scene.set_time(met_s)
             self.scene.apply_preset(spec.view)
             self.view.set_camera(*self.scene.preset_camera())
             if spec.camera:
                 self.view.set_camera_dict(spec.camera)
-            self.view.opts["fov"] = horizontal_fov_deg(vertical_fov_deg(spec.camera), w, h)
+                if spec.camera.get("fitted") and self.scene.preset.subject_radius_km:
+                    # the screen showed the preset as placed: frame its subject again for
+                    # this picture's shape
+                    self.view.set_distance(self.scene.preset_camera()[0])
             self.scene.set_pixel_scale(k)
         return k
 

@@ -329,6 +329,22 @@ def vertical_fov_deg(camera: dict | None) -> float:
     return math.degrees(2.0 * math.atan(math.tan(math.radians(0.5 * fov)) / aspect))
 
 
+def export_fov_deg(camera: dict | None, width: int, height: int) -> float:
+    """The horizontal field of view of a ``width`` × ``height`` export, degrees, such that
+    the picture contains everything the camera's own view showed ("contain"): a picture
+    wider than that view keeps its vertical field of view, a narrower one (4:3, 1:1, 9:16
+    from a 16:9 screen) keeps its horizontal field of view. The view is ``camera``'s
+    (``fov_deg`` horizontal and ``aspect``), else the reference camera's (45° at 16:9)."""
+    fov = REF_FOV_DEG
+    aspect = REF_ASPECT
+    if camera:
+        fov = float(camera.get("fov_deg", fov))
+        aspect = float(camera.get("aspect", aspect))
+    if width / height >= aspect:
+        return horizontal_fov_deg(vertical_fov_deg(camera), width, height)
+    return fov
+
+
 def horizontal_fov_deg(vfov_deg: float, width: int, height: int) -> float:
     """The horizontal field of view, degrees, of a ``width`` × ``height`` picture whose
     vertical field of view is ``vfov_deg``."""
@@ -340,4 +356,5 @@ __all__ = ["ExportError", "ExportSpec", "MAX_SIZE_PX", "IMAGE_FORMATS", "FPS_RAN
            "MAX_FRAMES", "parse_size", "check_size", "image_format", "check_view",
            "check_time", "check_spec", "clip_frame_count", "clip_frame_times",
            "current_event", "caption_lines", "credit_text", "event_view", "met_file_stem",
-           "event_file_name", "vertical_fov_deg", "horizontal_fov_deg", "view_name_ok"]
+           "event_file_name", "vertical_fov_deg", "horizontal_fov_deg", "export_fov_deg",
+           "view_name_ok"]

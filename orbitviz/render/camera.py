@@ -34,13 +34,18 @@ class CameraPreset:
     distance_km: float
     elevation_deg: float
     azimuth_deg: float | None
+    #: The radius of what the preset frames (the Earth with its atmosphere), km: the camera
+    #: stands as far as it takes to fit it with a margin, at any aspect ratio. None: the
+    #: preset's ``distance_km`` as it is.
+    subject_radius_km: float | None = None
 
 
 #: Distance, elevation and azimuth of a ``follow:<object>`` preset.
 FOLLOW_CAMERA = (2600.0, 24.0, 200.0)
 
 PRESETS = {
-    "earth": CameraPreset("Whole Earth", "earth", "world", 26000.0, 22.0, None),
+    "earth": CameraPreset("Whole Earth", "earth", "world", 26000.0, 22.0, None,
+                          subject_radius_km=6378.137 + 100.0),
     "baikonur": CameraPreset("Baikonur launch", "pad", "enu", 1700.0, 24.0, 215.0),
     "follow:iss": CameraPreset("Follow ISS", "iss", "lvlh", *FOLLOW_CAMERA),
     "follow:soyuz-ms-19": CameraPreset("Follow Soyuz MS-19", "soyuz-ms-19", "lvlh",
@@ -102,16 +107,36 @@ def camera_frame(preset: CameraPreset, gcrs_to_world, itrs_to_world, target_stat
     return origin + basis.T @ pan, basis
 
 
-def preset_camera(preset: CameraPreset, pad_dir_world=None) -> tuple[float, float, float]:
-    """(distance_km, elevation_deg, azimuth_deg) of the orbit camera for ``preset``; a
-    preset without an azimuth faces the pad's meridian (``pad_dir_world``: the pad's
-    direction in the world frame now)."""
+#: Space left around a framed subject: its radius is this much of the half-frame.
+FIT_MARGIN = 1.06
+
+
+def fit_distance_km(radius_km: float, hfov_deg: float, aspect: float,
+                    margin: float = FIT_MARGIN) -> float:
+    """How far a camera stands for a sphere of ``radius_km`` to fill the narrower of its
+    two fields of view with ``margin`` (``hfov_deg``: horizontal field of view; ``aspect``:
+    width / height of the view)."""
+    h = np.radians(hfov_deg)
+    v = 2.0 * np.arctan(np.tan(0.5 * h) / aspect)
+    half = 0.5 * min(h, v)
+    return float(radius_km * margin / np.sin(half))
+
+
+def preset_camera(preset: CameraPreset, pad_dir_world=None, hfov_deg: float = 45.0,
+                  aspect: float = 16.0 / 9.0) -> tuple[float, float, float]:
+    """(distance_km, elevation_deg, azimuth_deg) of the orbit camera for ``preset`` in a
+    view of ``hfov_deg`` (horizontal) and ``aspect`` (width / height); a preset with a
+    subject radius stands where the subject fits; a preset without an azimuth faces the
+    pad's meridian (``pad_dir_world``: the pad's direction in the world frame now)."""
     az = preset.azimuth_deg
     if az is None:
         d = np.asarray(pad_dir_world if pad_dir_world is not None else (1.0, 0.0, 0.0))
         az = float(np.degrees(np.arctan2(d[1], d[0])))
-    return preset.distance_km, preset.elevation_deg, az
+    distance = preset.distance_km
+    if preset.subject_radius_km is not None:
+        distance = fit_distance_km(preset.subject_radius_km, hfov_deg, aspect)
+    return distance, preset.elevation_deg, az
 
 
 __all__ = ["CameraPreset", "PRESETS", "FOLLOW_CAMERA", "preset_for", "lvlh_view_basis",
-           "enu_basis", "camera_frame", "preset_camera"]
+           "enu_basis", "camera_frame", "preset_camera", "fit_distance_km", "FIT_MARGIN"]

@@ -183,8 +183,11 @@ class SceneController:
         return self.preset
 
     def preset_camera(self) -> tuple[float, float, float]:
-        """(distance_km, elevation_deg, azimuth_deg) for the current preset at this time."""
-        return preset_camera(self.preset, self.world_rotation()[1] @ self._pad_itrs)
+        """(distance_km, elevation_deg, azimuth_deg) for the current preset at this time,
+        fitted to the view's field of view and shape."""
+        aspect = max(self.view.width(), 1) / max(self.view.height(), 1)
+        return preset_camera(self.preset, self.world_rotation()[1] @ self._pad_itrs,
+                             float(self.view.opts["fov"]), aspect)
 
     def set_pixel_scale(self, k: float | None) -> None:
         """Scale every size given in pixels by ``k``: track and grid widths, marker sizes,

@@ -11,6 +11,27 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from orbitviz import __version__
 
 
+#: The window's default size on a big screen, and its minimum (logical px): a 1280×720
+#: laptop, or 1920×1080 at a scale factor of 2 (960×540), fits the whole window.
+DEFAULT_WINDOW = (1600, 940)
+MIN_WINDOW = (640, 400)
+#: Below this width (logical px) the side panels gather into one tabbed column on the right;
+#: above WIDE_PX they go back where they were (hysteresis, so a drag does not flicker).
+COMPACT_PX = 1280
+WIDE_PX = 1360
+
+
+def _scrolling(widget: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
+    """``widget`` in a frameless scroll area: a panel taller than the screen scrolls instead
+    of forcing the window to grow."""
+    area = QtWidgets.QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    area.setMinimumSize(120, 80)
+    return area
+
+
 class MainWindow(QtWidgets.QMainWindow):
     """Signals carry the user's intent; the app connects them to the model and the scene."""
 
@@ -27,9 +48,12 @@ class MainWindow(QtWidgets.QMainWindow):
     def __init__(self, presets: dict[str, str], frames: dict[str, str]):
         super().__init__()
         self.setWindowTitle("orbitviz — Soyuz MS-19 “Challenge”")
-        self.resize(1600, 940)
+        self.setMinimumSize(*MIN_WINDOW)
         self._docks: dict[str, QtWidgets.QDockWidget] = {}
         self._presenter = False
+        self._compact = False
+        self._wide_state: QtCore.QByteArray | None = None
+        self.fit_to_screen()
 
         self._stack = QtWidgets.QStackedWidget()
         self.setCentralWidget(self._stack)
@@ -90,7 +114,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for title, widget in docks.items():
             dock = QtWidgets.QDockWidget(title, self)
             dock.setObjectName(f"dock-{title}")
-            dock.setWidget(widget)
+            dock.setWidget(_scrolling(widget))
             area = (QtCore.Qt.DockWidgetArea.LeftDockWidgetArea if title in ("Layers", "Shots")
                     else QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
             self.addDockWidget(area, dock)
@@ -109,6 +133,68 @@ class MainWindow(QtWidgets.QMainWindow):
             a.setEnabled(True)
         self.open_elements_action.setEnabled(True)
         self.statusBar().clearMessage()
+
+    # -- fitting the screen -------------------------------------------------------------------
+    def fit_to_screen(self) -> None:
+        """The default size, shrunk to the screen the window is on (its available area, in
+        logical pixels), and the window moved inside it."""
+        screen = self.screen() or QtGui.QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*DEFAULT_WINDOW)
+            return
+        avail = screen.availableGeometry()
+        w = max(min(DEFAULT_WINDOW[0], int(avail.width() * 0.96)), MIN_WINDOW[0])
+        h = max(min(DEFAULT_WINDOW[1], int(avail.height() * 0.94)), MIN_WINDOW[1])
+        self.resize(min(w, avail.width()), min(h, avail.height()))
+        self.move(avail.x() + max((avail.width() - self.width()) // 2, 0),
+                  avail.y() + max((avail.height() - self.height()) // 2, 0))
+
+    def keep_on_screen(self) -> None:
+        """After restoring a saved geometry: shrink and move the window into the screen it
+        is on now (a laptop after a big monitor)."""
+        screen = self.screen() or QtGui.QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        frame = self.frameGeometry()
+        if frame.width() > avail.width() or frame.height() > avail.height() or \
+                not avail.intersects(frame):
+            self.fit_to_screen()
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(ev)
+        self._adapt_docks()
+
+    def _adapt_docks(self) -> None:
+        """Gather the panels into one tabbed column when the window is narrow; put them back
+        when it is wide again."""
+        if not self._docks or self._presenter:
+            return
+        width = self.width()
+        if not self._compact and width < COMPACT_PX:
+            self._wide_state = self.saveState()
+            self._compact = True
+            right = QtCore.Qt.DockWidgetArea.RightDockWidgetArea
+            docks = list(self._docks.values())
+            first = docks[0]
+            for dock in docks:
+                if self.dockWidgetArea(dock) != right or dock.isFloating():
+                    dock.setFloating(False)
+                    self.addDockWidget(right, dock)
+            for dock in docks[1:]:
+                self.tabifyDockWidget(first, dock)
+            first.raise_()
+            self.resizeDocks(docks[:1], [max(min(340, int(width * 0.32)), 220)],
+                             QtCore.Qt.Orientation.Horizontal)
+        elif self._compact and width >= WIDE_PX:
+            self._compact = False
+            if self._wide_state is not None:
+                self.restoreState(self._wide_state)
+
+    @property
+    def compact(self) -> bool:
+        """Whether the panels are gathered in one tabbed column (a narrow window)."""
+        return self._compact
 
     def _default_dock_sizes(self) -> None:
         """Default split once laid out: the plots get the height, the readouts a few lines."""

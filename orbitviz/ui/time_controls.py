@@ -145,13 +145,15 @@ class TimeControls(QtWidgets.QWidget):
         self.rate_combo.currentIndexChanged.connect(self._on_rate_index)
 
         self.time_field = QtWidgets.QLineEdit(self)
-        self.time_field.setPlaceholderText("Go to: docking · T+528 · 2021-10-05T12:22:31Z")
+        self.time_field.setPlaceholderText("Go to: docking · 12:22 · T+528")
         self.time_field.setToolTip("Go to a TIME: ISO 8601 UTC, T+SECONDS, "
                                    "T+[d.]hh:mm:ss or an event id; Enter to jump")
         self.time_field.setClearButtonEnabled(True)
         fm = self.time_field.fontMetrics()
-        self.time_field.setMinimumWidth(
-            int(fm.horizontalAdvance(self.time_field.placeholderText())) + 48)
+        # wide enough for "2021-10-05T12:22:31Z" on a big screen, narrower on a small one
+        self.time_field.setMinimumWidth(int(fm.horizontalAdvance("T+00:00:00")) + 40)
+        self.time_field.setMaximumWidth(
+            int(fm.horizontalAdvance("Go to: 2021-10-05T12:22:31Z")) + 48)
         self.time_field.returnPressed.connect(self._on_time_entered)
         self.time_field.textEdited.connect(lambda _t: self._set_time_error(""))
         comp = QtWidgets.QCompleter(sorted(self.model.scenario.event_times()), self)
@@ -170,7 +172,9 @@ class TimeControls(QtWidgets.QWidget):
             self.event_combo.addItem(f"{format_met(e.met_s)}  {mark} {e.name}", e.id)
         self.event_combo.setSizeAdjustPolicy(
             QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.event_combo.setMinimumContentsLength(30)
+        self.event_combo.setMinimumContentsLength(14)
+        self.event_combo.setMaximumWidth(
+            int(self.event_combo.fontMetrics().horizontalAdvance("M" * 22)) + 40)
         self.event_combo.setMaxVisibleItems(len(self._events) or 10)
         self.event_combo.activated.connect(self._on_event_activated)
 
@@ -185,7 +189,7 @@ class TimeControls(QtWidgets.QWidget):
         self.met_label.setFont(big)
         self.met_label.setStyleSheet("color: #ffb454;")
         self.met_label.setToolTip("Mission elapsed time from lift-off")
-        self.phase_label = QtWidgets.QLabel(self)
+        self.phase_label = ElidedLabel(self)
         pf = QtGui.QFont(self.font())
         pf.setPointSizeF(max(self.font().pointSizeF() * 1.05, 9.5))
         self.phase_label.setFont(pf)
@@ -193,7 +197,7 @@ class TimeControls(QtWidgets.QWidget):
         self.tle_label = ElidedLabel(self)
         self.tle_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.tle_label.setStyleSheet("color: palette(placeholder-text);")
-        for lab in (self.utc_label, self.met_label, self.phase_label):
+        for lab in (self.utc_label, self.met_label):
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def _build_layout(self) -> None:
@@ -202,7 +206,7 @@ class TimeControls(QtWidgets.QWidget):
         top.setSpacing(14)
         top.addWidget(self.utc_label)
         top.addWidget(self.met_label)
-        top.addWidget(self.phase_label)
+        top.addWidget(self.phase_label, 2)
         top.addWidget(self.tle_label, 1)
 
         bottom = QtWidgets.QHBoxLayout()
@@ -214,9 +218,9 @@ class TimeControls(QtWidgets.QWidget):
         bottom.addSpacing(6)
         bottom.addWidget(self.rate_combo)
         bottom.addSpacing(12)
-        bottom.addWidget(self.time_field)
+        bottom.addWidget(self.time_field, 2)
         bottom.addWidget(self.time_error_label, 1)
-        bottom.addWidget(self.event_combo)
+        bottom.addWidget(self.event_combo, 2)
         bottom.addWidget(self.fit_button)
 
         lay = QtWidgets.QVBoxLayout(self)
@@ -358,7 +362,7 @@ class TimeControls(QtWidgets.QWidget):
     def readout_text(self) -> str:
         """The readout line as plain text."""
         return "  ".join([self.utc_label.text(), self.met_label.text(),
-                          self.phase_label.text(), self.tle_label.full_text()])
+                          self.phase_label.full_text(), self.tle_label.full_text()])
 
     # -- internals ---------------------------------------------------------------------------
     @staticmethod
@@ -430,7 +434,7 @@ class TimeControls(QtWidgets.QWidget):
         oid = v.selected
         if v.kind(oid) == "user":
             here = v.exists(oid, met_s)
-            self.phase_label.setText(f"{v.name(oid)}: {'in orbit' if here else '—'}")
+            self.phase_label.set_full_text(f"{v.name(oid)}: {'in orbit' if here else '—'}")
             self.tle_label.set_full_text(
                 format_element_set(v.element_set(oid, met_s)) if here
                 else "no element set of it covers this time")
@@ -438,15 +442,15 @@ class TimeControls(QtWidgets.QWidget):
         if self._free:
             cat = v.catalog
             n = len(cat.existing(met_s)) if cat is not None else 0
-            self.phase_label.setText(f"Your objects: {n:,} in orbit")
+            self.phase_label.set_full_text(f"Your objects: {n:,} in orbit")
             self.tle_label.set_full_text("free scenario: your element sets only")
             return
         if v.kind(oid) is None:
-            self.phase_label.setText("")
+            self.phase_label.set_full_text("")
         elif v.exists(oid, met_s):
-            self.phase_label.setText(f"{v.name(oid)}: {v.phase_at(oid, met_s)}")
+            self.phase_label.set_full_text(f"{v.name(oid)}: {v.phase_at(oid, met_s)}")
         else:
-            self.phase_label.setText(f"{v.name(oid)}: —")
+            self.phase_label.set_full_text(f"{v.name(oid)}: —")
         try:
             self.tle_label.set_full_text(format_element_set(v.element_set("iss", met_s)))
         except NoStateError:

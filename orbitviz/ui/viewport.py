@@ -27,6 +27,8 @@ class Viewport(gl.GLViewWidget):
     """The GL view. Emits ``camera_changed`` when the user orbits, pans or zooms."""
 
     camera_changed = QtCore.Signal()
+    #: The widget's size changed (the camera may need refitting to its new shape).
+    resized = QtCore.Signal()
     #: A left click that did not drag: (x, y) in logical widget pixels.
     clicked = QtCore.Signal(float, float)
     #: A press moving less than this (logical px) before release is a click, not a drag.
@@ -39,6 +41,8 @@ class Viewport(gl.GLViewWidget):
         self.opts["center"] = QtGui.QVector3D(0.0, 0.0, 0.0)
         #: float64 pan offset in scene coordinates, km, applied by the scene controller
         self.pan_offset_scene = np.zeros(3)
+        #: Whether the user orbited, panned or zoomed since the camera was last placed.
+        self.user_moved = False
         self.setMinimumSize(320, 240)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
 
@@ -49,7 +53,17 @@ class Viewport(gl.GLViewWidget):
         self.opts["elevation"] = float(elevation_deg)
         self.opts["azimuth"] = float(azimuth_deg)
         self.pan_offset_scene = np.zeros(3)
+        self.user_moved = False
         self.update()
+
+    def set_distance(self, distance_km: float) -> None:
+        """Move the camera along its line of sight (a refit, not a user's zoom)."""
+        self.opts["distance"] = float(np.clip(distance_km, MIN_DISTANCE_KM, MAX_DISTANCE_KM))
+        self.update()
+
+    def resizeEvent(self, ev):  # noqa: N802 (Qt)
+        super().resizeEvent(ev)
+        self.resized.emit()
 
     def camera(self) -> dict:
         return {"distance_km": float(self.opts["distance"]),
@@ -59,11 +73,15 @@ class Viewport(gl.GLViewWidget):
                 # pyqtgraph's fov is horizontal: with the aspect, an export can keep the
                 # vertical field of view and so the framing at any size
                 "fov_deg": float(self.opts["fov"]),
-                "aspect": self.width() / max(self.height(), 1)}
+                "aspect": self.width() / max(self.height(), 1),
+                # placed by a preset and not moved since: a picture of another shape may
+                # frame the preset's subject again
+                "fitted": not self.user_moved}
 
     def set_camera_dict(self, cam: dict) -> None:
         self.set_camera(cam["distance_km"], cam["elevation_deg"], cam["azimuth_deg"])
         self.pan_offset_scene = np.asarray(cam.get("pan_scene_km", (0, 0, 0)), dtype=float)
+        self.user_moved = not bool(cam.get("fitted", False))
 
     def projectionMatrix(self, region, viewport):  # noqa: N802 (pyqtgraph's name)
         x0, y0, w, h = viewport
@@ -92,11 +110,13 @@ class Viewport(gl.GLViewWidget):
         if relative == "view-upright":
             up = np.array([0.0, 0.0, 1.0])
         self.pan_offset_scene = self.pan_offset_scene + scale * (-dx * right + dy * up)
+        self.user_moved = True
         self.camera_changed.emit()
         self.update()
 
     def orbit(self, azim, elev):
         super().orbit(azim, elev)
+        self.user_moved = True
         self.camera_changed.emit()
 
     def mousePressEvent(self, ev):  # noqa: N802
@@ -117,6 +137,7 @@ class Viewport(gl.GLViewWidget):
         delta = ev.angleDelta().y() or ev.angleDelta().x()
         d = self.opts["distance"] * 0.999 ** delta
         self.opts["distance"] = float(np.clip(d, MIN_DISTANCE_KM, MAX_DISTANCE_KM))
+        self.user_moved = True
         self.camera_changed.emit()
         self.update()
         ev.accept()

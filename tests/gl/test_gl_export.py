@@ -101,7 +101,8 @@ def test_export_has_the_size_and_is_not_blank(exporter, size):
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160), (1440, 1080)])
 def test_earth_disc_is_where_and_as_large_as_the_camera_says(exporter, size):
     """Transparent, no atmosphere: the opaque disc's half-width on the centre row equals
-    f·tan(asin(R/d)) with f from the vertical field of view, at any size and aspect."""
+    f·tan(asin(R/d)), f from the reference view's vertical field of view (wider pictures)
+    or horizontal one (narrower pictures), at any size and aspect."""
     from orbitviz.core.export_rules import ExportSpec
 
     st = bare_state(atmosphere=False, labels=False, grid=False, events=False,
@@ -117,7 +118,10 @@ def test_earth_disc_is_where_and_as_large_as_the_camera_says(exporter, size):
     row = alpha[h // 2] >= 128
     cols = np.flatnonzero(row)
     left, right = cols.min(), cols.max() + 1
-    f = 0.5 * h / math.tan(math.radians(0.5 * VFOV_DEG))
+    if w / h >= 16 / 9:  # wider than the reference view: its vertical field of view kept
+        f = 0.5 * h / math.tan(math.radians(0.5 * VFOV_DEG))
+    else:  # narrower (4:3): its horizontal 45° kept, so nothing it showed is cut off
+        f = 0.5 * w / math.tan(math.radians(22.5))
     # horizontal section of the WGS 84 ellipsoid seen 22° above the equator, km
     r_km = 6378.137 * (1 - 0.00335 * math.sin(math.radians(cam["elevation_deg"])) ** 2)
     r_px = f * math.tan(math.asin(r_km / cam["distance_km"]))
@@ -274,3 +278,30 @@ def test_cli_events_writes_one_still_per_event_and_a_contact_sheet(tmp_path, mod
         assert f'src="{n}"' in html
     assert "Docking to Rassvet" in html and "modelled" in html
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("size", [(640, 360), (480, 360), (400, 400), (360, 640)])
+@pytest.mark.parametrize("from_screen", [False, True])
+def test_whole_earth_is_whole_at_every_aspect(exporter, size, from_screen):
+    """16:9, 4:3, 1:1 and 9:16: the Earth's disc and its atmosphere stay inside the picture
+    with space around them, from the CLI's default camera and from a 16:9 screen's camera
+    (an app export at another shape)."""
+    from orbitviz.core.export_rules import ExportSpec
+
+    st = bare_state(labels=False, grid=False, events=False, track_iss=False,
+                    track_soyuz_ms_19=False, track_soyuz_ms_18=False)
+    camera = None
+    if from_screen:  # what the app passes: its 16:9 viewport's camera, fitted there
+        exporter.render(T, ExportSpec(size=(1280, 720), view_state=st, caption="none",
+                                      credit=False))
+        camera = exporter.view.camera()
+        camera["aspect"], camera["fov_deg"] = 16 / 9, 45.0
+    spec = ExportSpec(size=size, transparent=True, caption="none", credit=False,
+                      view_state=st, camera=camera)
+    alpha = rgba(exporter.render(T, spec))[..., 3].astype(int)
+    w, h = size
+    ys, xs = np.nonzero(alpha > 24)
+    assert len(xs) > 0.2 * w * h  # the Earth is there, and not a speck
+    edge = max(2, int(0.01 * min(w, h)))
+    assert xs.min() >= edge and xs.max() < w - edge, (xs.min(), xs.max())
+    assert ys.min() >= edge and ys.max() < h - edge, (ys.min(), ys.max())

@@ -69,7 +69,7 @@ def test_camera_frame_targets_and_pan():
 
 def test_whole_earth_faces_the_pads_meridian():
     d, el, az = preset_camera(PRESETS["earth"], pad_dir_world=np.array([0.0, -1.0, 0.3]))
-    assert (d, el) == (26000.0, 22.0) and az == pytest.approx(-90.0)
+    assert el == 22.0 and az == pytest.approx(-90.0) and d > 26000.0
     assert preset_camera(PRESETS["baikonur"])[2] == 215.0
 
 
@@ -87,3 +87,18 @@ def test_nearest_within_the_radius():
     assert nearest_within(px, 102.5, 98.0, 12.0) == 3
     assert nearest_within(px, 300.0, 300.0, 12.0) is None
     assert nearest_within(np.zeros((0, 2)), 0.0, 0.0, 12.0) is None
+
+
+@pytest.mark.parametrize("aspect", [16 / 9, 4 / 3, 1.0, 9 / 16])
+@pytest.mark.parametrize("hfov", [45.0, 30.0])
+def test_whole_earth_fits_the_frame_at_every_aspect(aspect, hfov):
+    """The disc of the Earth with its atmosphere (R + 100 km) seen from the fitted distance
+    subtends less than the narrower field of view, with room to spare, and not much less
+    (the Earth still fills the frame)."""
+    d, _, _ = preset_camera(PRESETS["earth"], hfov_deg=hfov, aspect=aspect)
+    h = np.radians(hfov)
+    v = 2 * np.arctan(np.tan(h / 2) / aspect)
+    disc = np.arcsin((6378.137 + 100.0) / d)  # angular radius of the limb seen from d
+    narrow = 0.5 * min(h, v)
+    assert disc < narrow * 0.97
+    assert disc > narrow * 0.85

@@ -349,12 +349,12 @@ def test_readout_matches_the_core(controls, model):
         controls.clock.seek(t)
         assert controls.utc_label.text() == model.axis.iso_utc(t, 0)
         assert controls.met_label.text() == format_met(t).replace("-", "\u2212")
-        assert controls.phase_label.text() == f"{ms19.name}: {ms19.phase_at(t)}"
+        assert controls.phase_label.full_text() == f"{ms19.name}: {ms19.phase_at(t)}"
         info = model.tle_info(t)
         age = f"{info['age_s'] / 3600:+.1f}".replace("-", "\u2212")
         assert f"age {age} h" in controls.readout_text()
     controls.viewer.select("soyuz-ms-18")
-    assert controls.phase_label.text() == "Soyuz MS-18: docked"
+    assert controls.phase_label.full_text() == "Soyuz MS-18: docked"
 
 
 def test_element_set_text_at_docking(controls, model):
