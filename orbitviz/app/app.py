@@ -147,6 +147,8 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
         self.window.export_clip_requested.connect(self.export_clip)
         self.window.copy_requested.connect(self.copy_view)
         self.window.open_elements_requested.connect(self.open_element_sets)
+        self.window.real_and_modelled_requested.connect(self._show_real_and_modelled)
+        self.time_controls.typing_done.connect(self._focus_view)
 
         self.apply_preset(state.camera if preset_for(state.camera, v) else "earth")
         cam = _json(s.value("view/camera"))
@@ -223,6 +225,14 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
             self.select(name.split(":", 1)[1])
         self.window.check_preset(name)
         self.scene.update()
+
+    def _focus_view(self) -> None:
+        self.viewport.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
+
+    def _show_real_and_modelled(self) -> None:
+        from orbitviz.ui.help_dialogs import show_real_and_modelled
+
+        show_real_and_modelled(self.window, self.viewer)
 
     def _refit_camera(self) -> None:
         """The view changed shape: a preset that frames a subject (the whole Earth) frames

@@ -9,12 +9,10 @@ and writes either
 * a **PNG sequence** (``out`` is an existing folder or a path ending in ``/``):
   ``frame_00000.png``, ``frame_00001.png``, … (with alpha when ``spec.transparent``).
 
-Frame times (:func:`~orbitviz.core.export_rules.clip_frame_times`): frame ``k`` shows MET ``t0 + k·rate/fps`` for
-``k = 0 … n−1`` with ``n = round((t1 − t0) / rate · fps)``. The span is half-open,
-``[t0, t1)``: the first frame is exactly ``t0`` and each frame stands for the ``rate/fps``
-simulated seconds that follow it, so the video lasts ``n / fps ≈ (t1 − t0) / rate`` seconds and
-``t1`` is the instant the video ends, not a frame of its own (a clip that is looped or
-joined to the next one repeats no instant).
+Frame times (:func:`~orbitviz.core.export_rules.clip_frame_times`): frame ``k`` shows MET
+``t0 + k·rate/fps`` for ``k = 0 … floor((t1 − t0)·fps/rate)``: the first frame is exactly
+``t0``, and ``t1`` is the last one when it falls on the frame grid (a clip to an event ends
+on that event's frame).
 
 Nothing partial is ever left behind. An MP4 is encoded into a hidden temporary file in the
 target's folder, checked (frame count read back), then moved into place with ``os.replace``

@@ -50,10 +50,15 @@ class ExportsFlow:
         return self.viewport.width() / max(self.viewport.height(), 1)
 
     def export_image(self) -> None:
+        from orbitviz.app.paths import pictures_dir
+        from orbitviz.core.export_rules import picture_file_name
         from orbitviz.ui.export_dialogs import ExportImageDialog
 
+        met = self.viewer.clock.met_s
         dlg = ExportImageDialog(self.settings, self._view_aspect(), self.model.scenario.title,
-                                self.window)
+                                self.window, folder=pictures_dir(),
+                                name_for=lambda folder: picture_file_name(self.viewer, met,
+                                                                          folder))
         if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
         c = dlg.choice()
@@ -88,34 +93,21 @@ class ExportsFlow:
         self.window.statusBar().showMessage(f"Copied the view ({w} × {h}) to the clipboard",
                                             5000)
 
-    def _clip_span(self) -> tuple[tuple[float, float], str]:
-        """The clip dialog's first proposal: the selected mission object's current phase,
-        or (one of your objects, a free scenario) the next hour."""
-        v = self.viewer
-        met = v.clock.met_s
-        oid = v.selected
-        if v.kind(oid) == "mission" and v.scenario == "mission":
-            phases = v.phases(oid)
-            starts = [t for t, _ in phases] + [v.lifetime(oid)[1]]
-            i = max(k for k, t in enumerate(starts[:-1]) if t <= met) if met >= starts[0] else 0
-            w0, w1 = self.model.window
-            return (max(starts[i], w0), min(starts[i + 1], w1)), "This phase"
-        return (met, min(met + 3600.0, v.clock.end_s)), "Next hour"
-
     def export_clip(self) -> None:
         from orbitviz.app.clip import ClipCancelled, export_clip
+        from orbitviz.core.clip_plan import clip_presets, default_clip
         from orbitviz.core.timeaxis import parse_time
         from orbitviz.ui.export_dialogs import ExportClipDialog
 
         ax = self.model.axis
         met = self.viewer.clock.met_s
-        span, label = self._clip_span()
-        dlg = ExportClipDialog(self.settings, self._view_aspect(),
-                               (ax.iso_utc(span[0]), ax.iso_utc(span[1])), ax.iso_utc(met),
-                               self.window, span_label=label)
+        plans = [default_clip(self.viewer, met)]
+        if self.viewer.scenario == "mission":
+            plans += clip_presets(self.model)
         events = self.model.scenario.event_times()
-        dlg.parse = lambda text: parse_time(text, ax, events)
-        dlg._update_estimate()
+        dlg = ExportClipDialog(self.settings, self._view_aspect(), plans,
+                               lambda t: ax.iso_utc(t), lambda text: parse_time(text, ax, events),
+                               self.window)
         if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
         c = dlg.choice()

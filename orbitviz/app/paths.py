@@ -8,6 +8,15 @@ ORG = "orbitviz"
 APP = "orbitviz"
 
 
+def pictures_dir() -> Path:
+    """The user's Pictures folder (the platform's; the home folder if it has none)."""
+    from PySide6 import QtCore
+
+    loc = QtCore.QStandardPaths.writableLocation(
+        QtCore.QStandardPaths.StandardLocation.PicturesLocation)
+    return Path(loc) if loc else Path.home()
+
+
 def default_shots_path() -> Path:
     """The saved-shots file the app and ``orbitviz export --shot`` share by default:
     ``shots.json`` in the platform's application-data folder (on Linux

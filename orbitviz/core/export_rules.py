@@ -182,12 +182,17 @@ def check_spec(spec: ExportSpec, viewer=None, path=None) -> None:
 
 
 # -- clips -------------------------------------------------------------------------------------
+#: Frame times within this many frame steps of ``t1`` count as on the frame grid.
+_GRID_EPS = 1e-6
+
+
 def clip_frame_count(t0_s: float, t1_s: float, fps: float, rate: float) -> int:
     """Number of frames of the clip from MET ``t0_s`` to ``t1_s`` (s) at ``fps`` frames per
-    video second and ``rate`` simulated seconds per video second: ``round((t1−t0)/rate·fps)``.
+    video second and ``rate`` simulated seconds per video second: frames ``k = 0 …
+    floor((t1−t0)·fps/rate)``, so ``t1`` is the last frame when it falls on the frame grid.
 
     Raises :class:`ExportError` for a span that is empty or backwards, a rate or frame rate
-    that is not a positive finite number, a clip shorter than one frame, or more than
+    that is not a positive finite number, a clip shorter than one frame step, or more than
     :data:`MAX_FRAMES` frames.
     """
     for name, v in (("start", t0_s), ("end", t1_s), ("fps", fps), ("rate", rate)):
@@ -201,8 +206,8 @@ def clip_frame_count(t0_s: float, t1_s: float, fps: float, rate: float) -> int:
     if not rate > 0:
         raise ExportError(f"the playback rate must be more than zero simulated seconds per "
                           f"second, not {rate:g}")
-    n = round((float(t1_s) - float(t0_s)) / float(rate) * float(fps))
-    if n < 1:
+    n = int(np.floor((float(t1_s) - float(t0_s)) / float(rate) * float(fps) + _GRID_EPS)) + 1
+    if n < 2:
         raise ExportError(f"the clip is shorter than one frame: {t1_s - t0_s:g} s of mission "
                           f"time at {rate:g}× and {fps:g} fps; lower the rate or widen the span")
     if n > MAX_FRAMES:
@@ -213,12 +218,13 @@ def clip_frame_count(t0_s: float, t1_s: float, fps: float, rate: float) -> int:
 
 def clip_frame_times(t0_s: float, t1_s: float, fps: float, rate: float) -> np.ndarray:
     """The MET (s, float64, shape (n,)) of every frame: ``t0 + k·rate/fps`` for
-    ``k = 0 … n−1``, ``n = round((t1−t0)/rate·fps)``.
+    ``k = 0 … floor((t1−t0)·fps/rate)``.
 
-    Half-open span ``[t0, t1)``: the first frame is exactly ``t0``; the last is one frame step
-    (``rate/fps`` s of mission time) before ``t0 + n·rate/fps`` ≈ ``t1``, the moment the video
-    ends. Each time is computed from ``k`` directly (no accumulated sum), so there is no drift
-    over long clips. Raises :class:`ExportError` as :func:`clip_frame_count` does.
+    Closed span: the first frame is exactly ``t0``, and ``t1`` is the last frame when it
+    falls on the frame grid (a clip ``--to docking`` shows docking); otherwise the last
+    frame is the last grid time before ``t1``. Each time is computed from ``k`` directly (no
+    accumulated sum), so there is no drift over long clips. Raises :class:`ExportError` as
+    :func:`clip_frame_count` does.
     """
     n = clip_frame_count(t0_s, t1_s, fps, rate)
     return float(t0_s) + np.arange(n, dtype=np.float64) * float(rate) / float(fps)
@@ -318,6 +324,25 @@ def event_file_name(event) -> str:
     return f"{met_file_stem(event.met_s)}_{event.id}.png"
 
 
+def picture_file_name(viewer, met_s: float, folder=None, ext: str = ".png") -> str:
+    """A fresh name for a picture of ``met_s``, built like the ``--events`` names:
+    ``orbitviz-T+00d03h27m29s-docking.png`` (the latest event at or before that time;
+    outside the mission the UTC time: ``orbitviz-20261125-120000.png``). With ``folder``,
+    ``-2``, ``-3``, … are added until the name is free there."""
+    if viewer.in_mission(met_s):
+        ev = current_event(viewer.mission, met_s)
+        stem = f"orbitviz-{met_file_stem(met_s)}" + (f"-{ev.id}" if ev is not None else "")
+    else:
+        stem = f"orbitviz-{viewer.mission.axis.datetime_utc(met_s):%Y%m%d-%H%M%S}"
+    name = stem + ext
+    if folder is not None:
+        k = 2
+        while (Path(folder) / name).exists():
+            name = f"{stem}-{k}{ext}"
+            k += 1
+    return name
+
+
 def vertical_fov_deg(camera: dict | None) -> float:
     """The vertical field of view an export keeps, degrees (the reference camera's unless
     ``camera`` gives ``fov_deg`` and ``aspect``)."""
@@ -356,5 +381,5 @@ __all__ = ["ExportError", "ExportSpec", "MAX_SIZE_PX", "IMAGE_FORMATS", "FPS_RAN
            "MAX_FRAMES", "parse_size", "check_size", "image_format", "check_view",
            "check_time", "check_spec", "clip_frame_count", "clip_frame_times",
            "current_event", "caption_lines", "credit_text", "event_view", "met_file_stem",
-           "event_file_name", "vertical_fov_deg", "horizontal_fov_deg", "export_fov_deg",
+           "event_file_name", "picture_file_name", "vertical_fov_deg", "horizontal_fov_deg", "export_fov_deg",
            "view_name_ok"]

@@ -167,10 +167,14 @@ class ExportImageDialog(_ExportDialog):
     FILTER = "PNG image (*.png);;JPEG image (*.jpg *.jpeg)"
 
     def __init__(self, settings: QtCore.QSettings, view_aspect: float, title: str,
-                 parent=None):
+                 parent=None, folder: str | Path | None = None, name_for=None):
+        """``folder``: where the first export goes (the Pictures folder); later ones go
+        where the last one went. ``name_for(folder) -> str``: a fresh file name there."""
         super().__init__(parent)
         self.setWindowTitle("Export image")
         self.settings = settings
+        self._folder = folder
+        self._name_for = name_for
         form = QtWidgets.QFormLayout()
         row, self.path = _path_row(self, "picture.png or picture.jpg", self._browse)
         form.addRow("File", row)
@@ -196,6 +200,12 @@ class ExportImageDialog(_ExportDialog):
 
     def _load(self):
         _load_common(self.settings, "export/image", self.path, self.size_box, self._checks())
+        if self._name_for is not None:  # a fresh name in the last folder, not the last file
+            last = self.path.text().strip()
+            folder = Path(last).expanduser().parent if last else self._folder
+            if folder is None or not Path(folder).is_dir():
+                folder = self._folder or Path.home()
+            self.path.setText(str(Path(folder) / self._name_for(folder)))
 
     def _save(self):
         _save_common(self.settings, "export/image", self.path, self.size_box, self._checks())
@@ -232,43 +242,64 @@ class ExportImageDialog(_ExportDialog):
 
 
 class ExportClipDialog(_ExportDialog):
-    """File → Export clip: a time range, size, frame rate, playback rate, and MP4 or PNGs."""
+    """File → Export clip: a time range and its playback rate (a proposal around now, the
+    mission's presets, or the last range), the video's duration, size, frame rate, and MP4
+    or PNGs.
+
+    ``plans``: :class:`~orbitviz.core.clip_plan.ClipPlan` proposals, the first one shown;
+    ``format_time(met_s) -> str`` and ``parse(text) -> met_s`` (raising ValueError with a
+    message) convert the From and To fields.
+    """
 
     TITLE = "Export clip"
     DEFAULT_NAME = "orbitviz.mp4"
     FILTER = "MP4 video (*.mp4)"
 
-    def __init__(self, settings: QtCore.QSettings, view_aspect: float, phase_span: tuple,
-                 now_text: str, parent=None, span_label: str = "This phase"):
+    def __init__(self, settings: QtCore.QSettings, view_aspect: float, plans, format_time,
+                 parse, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Export clip")
         self.settings = settings
-        self._phase = phase_span  # (t0 text, t1 text): the selected object's phase, or
-        # (outside the mission, or one of your objects selected) the next hour
+        self.format_time = format_time
+        self.parse = parse
+        self._plans = list(plans)
         form = QtWidgets.QFormLayout()
         row, self.path = _path_row(self, "clip.mp4, or a folder for PNG frames", self._browse)
         form.addRow("File", row)
-        self.t0 = QtWidgets.QLineEdit(now_text)
+        self.preset = QtWidgets.QComboBox()
+        for plan in self._plans:
+            self.preset.addItem(plan.label, plan)
+        last = self._last_range()
+        if last is not None:
+            self.preset.addItem("Last range", last)
+        form.addRow("Clip", self.preset)
+        self.t0 = QtWidgets.QLineEdit()
         self.t1 = QtWidgets.QLineEdit()
-        phase_button = QtWidgets.QPushButton(span_label)
-        phase_button.clicked.connect(self._this_phase)
+        width = self.t0.fontMetrics().horizontalAdvance("2021-10-05T12:22:31.000Z") + 24
+        for edit in (self.t0, self.t1):
+            edit.setMinimumWidth(width)  # the whole date shows
         trow = QtWidgets.QHBoxLayout()
         trow.addWidget(self.t0, 1)
         trow.addWidget(QtWidgets.QLabel("to"))
         trow.addWidget(self.t1, 1)
-        trow.addWidget(phase_button)
         form.addRow("From", trow)
+        self.rate = QtWidgets.QDoubleSpinBox()
+        self.rate.setRange(0.1, min(rules.MAX_CLIP_RATE, 1e6))
+        self.rate.setDecimals(1)
+        self.rate.setSuffix(" × real time")
+        self.duration = QtWidgets.QDoubleSpinBox()
+        self.duration.setRange(0.1, 3600.0)
+        self.duration.setDecimals(1)
+        self.duration.setSuffix(" s of video")
+        self.duration.setToolTip("The video's length: changing it moves the end of the clip")
+        form.addRow("Playback", self.rate)
+        form.addRow("Duration", self.duration)
         self.size_box = _SizeBox(view_aspect)
         form.addRow("Size", self.size_box)
         self.fps = QtWidgets.QSpinBox()
         self.fps.setRange(*rules.FPS_RANGE)
         self.fps.setSuffix(" fps")
-        self.rate = QtWidgets.QDoubleSpinBox()
-        self.rate.setRange(-86400.0, 86400.0)
-        self.rate.setDecimals(1)
-        self.rate.setSuffix(" × real time")
         form.addRow("Frame rate", self.fps)
-        form.addRow("Playback", self.rate)
         self.caption = QtWidgets.QCheckBox("Caption")
         self.credit = QtWidgets.QCheckBox("Credit line")
         form.addRow("", self.caption)
@@ -276,17 +307,61 @@ class ExportClipDialog(_ExportDialog):
         self.estimate = QtWidgets.QLabel()
         form.addRow("", self.estimate)
         self._finish(form)
-        for w in (self.fps, self.rate):
-            w.valueChanged.connect(self._update_estimate)
-        self.t0.textChanged.connect(self._update_estimate)
-        self.t1.textChanged.connect(self._update_estimate)
-        self.parse = None  # set by the app: text -> met_s (raises ValueError with a message)
         self._load()
+        self.preset.currentIndexChanged.connect(self._apply_plan)
+        self.fps.valueChanged.connect(self._update_estimate)
+        self.rate.valueChanged.connect(self._span_changed)
+        self.t0.textChanged.connect(self._span_changed)
+        self.t1.textChanged.connect(self._span_changed)
+        self.duration.valueChanged.connect(self._duration_changed)
+        self._apply_plan()
         self._ready()
 
-    def _this_phase(self):
-        self.t0.setText(self._phase[0])
-        self.t1.setText(self._phase[1])
+    # -- the range ------------------------------------------------------------------------
+    def _last_range(self):
+        from orbitviz.core.clip_plan import ClipPlan
+
+        s = self.settings
+        try:
+            t0, t1 = float(s.value("export/clip/t0_s")), float(s.value("export/clip/t1_s"))
+            rate = float(s.value("export/clip/rate"))
+        except (TypeError, ValueError):
+            return None
+        if not (t1 > t0 and rate > 0):
+            return None
+        return ClipPlan("Last range", t0, t1, rate)
+
+    def _apply_plan(self, *_):
+        plan = self.preset.currentData()
+        if plan is None:
+            return
+        for w in (self.t0, self.t1, self.rate, self.duration):
+            w.blockSignals(True)
+        self.t0.setText(self.format_time(plan.t0_s))
+        self.t1.setText(self.format_time(plan.t1_s))
+        self.rate.setValue(plan.rate)
+        self.duration.setValue(plan.video_s)
+        for w in (self.t0, self.t1, self.rate, self.duration):
+            w.blockSignals(False)
+        self._update_estimate()
+
+    def _span_changed(self, *_):
+        span = self._span()
+        if span is not None and self.rate.value() > 0:
+            self.duration.blockSignals(True)
+            self.duration.setValue(max((span[1] - span[0]) / self.rate.value(), 0.1))
+            self.duration.blockSignals(False)
+        self._update_estimate()
+
+    def _duration_changed(self, seconds: float):
+        try:
+            t0 = self.parse(self.t0.text())
+        except ValueError:
+            return
+        self.t1.blockSignals(True)
+        self.t1.setText(self.format_time(t0 + seconds * self.rate.value()))
+        self.t1.blockSignals(False)
+        self._update_estimate()
 
     def _checks(self):
         return {"caption": (self.caption, True), "credit": (self.credit, True)}
@@ -295,15 +370,16 @@ class ExportClipDialog(_ExportDialog):
         s = self.settings
         _load_common(s, "export/clip", self.path, self.size_box, self._checks())
         self.fps.setValue(_int(s.value("export/clip/fps"), 30))
-        self.rate.setValue(float(s.value("export/clip/rate", 60.0) or 60.0))
-        if not self.t1.text():
-            self._this_phase()
 
     def _save(self):
         s = self.settings
         _save_common(s, "export/clip", self.path, self.size_box, self._checks())
         s.setValue("export/clip/fps", self.fps.value())
         s.setValue("export/clip/rate", self.rate.value())
+        span = self._span()
+        if span is not None:
+            s.setValue("export/clip/t0_s", span[0])
+            s.setValue("export/clip/t1_s", span[1])
 
     def _span(self):
         if self.parse is None:

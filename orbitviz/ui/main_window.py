@@ -44,6 +44,8 @@ class MainWindow(QtWidgets.QMainWindow):
     #: "mission" or "free": which time line to show.
     scenario_requested = QtCore.Signal(str)
     follow_selected_requested = QtCore.Signal()
+    #: Help → What is real and what is modelled (the app has the mission to show).
+    real_and_modelled_requested = QtCore.Signal()
 
     def __init__(self, presets: dict[str, str], frames: dict[str, str]):
         super().__init__()
@@ -236,6 +238,8 @@ class MainWindow(QtWidgets.QMainWindow):
         quit_action.setShortcut(QtGui.QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        self.addAction(quit_action)  # also in presenter mode, with the menu bar hidden
+        self.quit_action = quit_action
 
         self._view_menu = mb.addMenu("&View")
         self._camera_menu = self._view_menu.addMenu("&Camera")
@@ -303,9 +307,25 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self._time_menu = mb.addMenu("&Time")
         help_menu = mb.addMenu("&Help")
+        keys = QtGui.QAction("&Keyboard shortcuts", self)
+        keys.setShortcuts([QtGui.QKeySequence("?"), QtGui.QKeySequence("Shift+/"),
+                           QtGui.QKeySequence.StandardKey.HelpContents])
+        keys.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(keys)
+        self.addAction(keys)
+        self.shortcuts_action = keys
+        real = QtGui.QAction("&What is real and what is modelled", self)
+        real.triggered.connect(self.real_and_modelled_requested.emit)
+        help_menu.addAction(real)
+        help_menu.addSeparator()
         about = QtGui.QAction("&About orbitviz", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def show_shortcuts(self) -> None:
+        from orbitviz.ui.help_dialogs import show_shortcuts
+
+        show_shortcuts(self)
 
     def show_problem(self, message: str, details: str = "") -> None:
         """A background problem, once, in the status bar with a "Details" button (never a

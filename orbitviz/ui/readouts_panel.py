@@ -193,7 +193,10 @@ class ReadoutsPanel(QtWidgets.QWidget):
         t0, t1 = self._rdv_span
         in_rdv = oid == RENDEZVOUS_OBJECT and t0 <= met_s <= t1
         self._show_rendezvous_rows(in_rdv)
-        if in_rdv:
+        if in_rdv and s.phase == "docked":  # the instant of contact
+            self._set("range", "0 m")
+            self._set("closing", "docked")
+        elif in_rdv:
             rng, closing = range_and_closing_speed(v.mission, oid, met_s)
             self._set("range", format_range(float(rng[0])))
             self._set("closing", format_closing(float(closing[0])))

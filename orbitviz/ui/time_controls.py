@@ -43,6 +43,8 @@ class TimeControls(QtWidgets.QWidget):
 
     #: The user changed the rate (simulated s per wall s).
     rateChanged = QtCore.Signal(float)
+    #: Enter or Esc in the go-to field: the keyboard goes back to the view.
+    typing_done = QtCore.Signal()
 
     def __init__(self, viewer, parent=None):
         super().__init__(parent)
@@ -155,6 +157,7 @@ class TimeControls(QtWidgets.QWidget):
         self.time_field.setMaximumWidth(
             int(fm.horizontalAdvance("Go to: 2021-10-05T12:22:31Z")) + 48)
         self.time_field.returnPressed.connect(self._on_time_entered)
+        self.time_field.installEventFilter(self)
         self.time_field.textEdited.connect(lambda _t: self._set_time_error(""))
         comp = QtWidgets.QCompleter(sorted(self.model.scenario.event_times()), self)
         comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -463,6 +466,15 @@ class TimeControls(QtWidgets.QWidget):
     def _on_time_entered(self) -> None:
         if self.go_to(self.time_field.text()):
             self.time_field.selectAll()
+            self.typing_done.emit()  # Space plays again, Ctrl+E exports, at once
+
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 (Qt)
+        if obj is self.time_field and ev.type() == QtCore.QEvent.Type.KeyPress and \
+                ev.key() == Qt.Key.Key_Escape:
+            self._set_time_error("")
+            self.typing_done.emit()
+            return True
+        return super().eventFilter(obj, ev)
 
     def _set_time_error(self, message: str) -> None:
         self._time_error = message

@@ -149,7 +149,7 @@ def test_clip_from_the_app_dialog(qtbot, settings, tmp_path):
     from _video import decode
 
     meta, frames = decode(out)
-    assert meta["size"] == (320, 180) and len(frames) == 20  # 4 s at 1× and 5 fps
+    assert meta["size"] == (320, 180) and len(frames) == 21  # 4 s at 1× and 5 fps, its end
     assert not [p for p in tmp_path.iterdir() if p.name != "ascent.mp4" and
                 p.suffix != ".ini"]  # no temporary left behind
     app.window.close()

@@ -76,28 +76,31 @@ class ColourRenderer:
 
 # -- frame times (pure) ----------------------------------------------------------------------------
 def test_frame_times_are_exact():
-    """Frame k at t0 + k·rate/fps, round((t1−t0)/rate·fps) frames, half-open [t0, t1)."""
-    t = clip_frame_times(1000.0, 1120.0, 30, 60.0)   # 2 s of video
-    assert len(t) == 60
-    assert t[0] == 1000.0 and t[-1] == 1000.0 + 59 * 2.0
-    assert np.array_equal(np.diff(t), np.full(59, 2.0))
+    """Frame k at t0 + k·rate/fps for k = 0 … floor((t1−t0)·fps/rate): t1 is the last frame
+    when it lies on the frame grid (issue 13's rule; it was a half-open span before)."""
+    t = clip_frame_times(1000.0, 1120.0, 30, 60.0)   # 2 s of video and its last instant
+    assert len(t) == 61
+    assert t[0] == 1000.0 and t[-1] == 1120.0
+    assert np.array_equal(np.diff(t), np.full(60, 2.0))
 
     # awkward numbers: compare every time with exact rational arithmetic
     t0, t1, fps, rate = -37.25, 5000.0, Fraction(30000, 1001), 7.3
     t = clip_frame_times(t0, t1, float(fps), rate)
-    n = round((Fraction(t1) - Fraction(t0)) / Fraction(rate) * fps)
-    assert len(t) == n == 20680
+    n = math.floor((Fraction(t1) - Fraction(t0)) / Fraction(rate) * fps) + 1
+    assert len(t) == n == 20681
     exact = [Fraction(t0) + k * Fraction(rate) / fps for k in (0, 1, n // 2, n - 1)]
     got = [Fraction(float(t[k])) for k in (0, 1, n // 2, n - 1)]
     assert max(abs(float(a - b)) for a, b in zip(exact, got)) < 1e-9   # s, no drift
-    assert t[0] == t0 and t[-1] < t1                                    # t1 is not a frame
-    assert abs(len(t) / float(fps) - (t1 - t0) / rate) <= 0.5 / float(fps)  # video length
+    assert t[0] == t0 and t1 - float(rate / fps) < t[-1] <= t1           # off the grid
 
 
-def test_frame_counts_round_to_the_nearest_frame():
-    assert len(clip_frame_times(0.0, 60.0 * 1.49 / 30, 30, 60.0)) == 1
-    assert len(clip_frame_times(0.0, 60.0 * 1.51 / 30, 30, 60.0)) == 2
-    assert len(clip_frame_times(0.0, 10.0, 25, 1.0)) == 250      # real time: 10 s → 10 s
+def test_frame_counts_include_the_end_on_the_grid():
+    assert len(clip_frame_times(0.0, 60.0 * 1.49 / 30, 30, 60.0)) == 2
+    assert len(clip_frame_times(0.0, 60.0 * 2.0 / 30, 30, 60.0)) == 3
+    assert len(clip_frame_times(0.0, 10.0, 25, 1.0)) == 251      # real time: 10 s and its end
+    # a clip to an event ends on it: lift-off to orbit insertion at 60× and 30 fps
+    t = clip_frame_times(0.0, 528.0, 30, 2.0)
+    assert t[-1] == 528.0
 
 
 @pytest.mark.parametrize("args, words", [
@@ -122,11 +125,11 @@ def test_mp4_frames_come_back_in_order_with_their_colours(tmp_path):
     out = export_clip(r, 0.0, 20.0, tmp_path / "c.mp4", Spec(), fps=10, rate=2.0,
                       progress=lambda d, n: done.append((d, n)))
     assert out == tmp_path / "c.mp4" and sorted(p.name for p in tmp_path.iterdir()) == ["c.mp4"]
-    assert r.calls == [0.2 * k for k in range(100)] or np.allclose(r.calls, np.arange(100) * 0.2,
+    assert r.calls == [0.2 * k for k in range(101)] or np.allclose(r.calls, np.arange(101) * 0.2,
                                                                    rtol=0, atol=1e-12)
-    assert done == [(k, 100) for k in range(1, 101)]
+    assert done == [(k, 101) for k in range(1, 102)]  # 0 … 20 s: the end is a frame
     meta, frames = decode(out)
-    assert meta["size"] == (W, H) and len(frames) == 100
+    assert meta["size"] == (W, H) and len(frames) == 101
     assert abs(meta["fps"] - 10) < 1e-6
     assert "bt709" in meta["pix_fmt"] and "yuv420p" in meta["pix_fmt"]
     for k in (0, 37, 99):   # colours survive BT.709 4:2:0 encoding within a few levels
@@ -138,12 +141,12 @@ def test_mp4_frames_come_back_in_order_with_their_colours(tmp_path):
 def test_existing_mp4_is_replaced_only_when_the_new_one_is_complete(tmp_path):
     target = tmp_path / "c.mp4"
     target.write_bytes(b"old video")
-    with pytest.raises(ExportError, match="frame 4 of 10: RuntimeError: GL context lost$"):
+    with pytest.raises(ExportError, match="frame 4 of 11: RuntimeError: GL context lost$"):
         export_clip(ColourRenderer(fail_at=4), 0.0, 10.0, target, Spec(), fps=10, rate=10.0)
     assert target.read_bytes() == b"old video"                     # untouched
     assert [p.name for p in tmp_path.iterdir()] == ["c.mp4"]       # no temporary left
     export_clip(ColourRenderer(), 0.0, 10.0, target, Spec(), fps=10, rate=10.0)
-    assert len(decode(target)[1]) == 10
+    assert len(decode(target)[1]) == 11
 
 
 @pytest.mark.parametrize("out", ["c.mp4", "seq/"])
@@ -175,7 +178,7 @@ def test_cancel_leaves_nothing_behind(tmp_path, out):
 def test_png_sequence_into_new_empty_or_old_sequence_folder(tmp_path):
     from PySide6.QtGui import QImage
 
-    names = [f"frame_{k:05d}.png" for k in range(5)]
+    names = [f"frame_{k:05d}.png" for k in range(6)]
     out = export_clip(ColourRenderer(), 0.0, 5.0, f"{tmp_path}/seq/", Spec(), fps=5, rate=5.0)
     assert out == tmp_path / "seq" and sorted(p.name for p in out.iterdir()) == names
     assert [p.name for p in tmp_path.iterdir()] == ["seq"]
@@ -185,13 +188,13 @@ def test_png_sequence_into_new_empty_or_old_sequence_folder(tmp_path):
 
     # an earlier sequence is replaced as a whole (fewer frames now: no stale frame_00004)
     export_clip(ColourRenderer(), 10.0, 13.0, tmp_path / "seq", Spec(), fps=5, rate=5.0)
-    assert sorted(p.name for p in (tmp_path / "seq").iterdir()) == names[:3]
+    assert sorted(p.name for p in (tmp_path / "seq").iterdir()) == names[:4]
     assert tuple(qimage_rgb(QImage(str(tmp_path / "seq" / names[0])))[0, 0]) == \
         ColourRenderer.colour(10.0)
 
     (tmp_path / "empty").mkdir()
     export_clip(ColourRenderer(), 0.0, 2.0, tmp_path / "empty", Spec(), fps=5, rate=5.0)
-    assert len(list((tmp_path / "empty").iterdir())) == 2
+    assert len(list((tmp_path / "empty").iterdir())) == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "seq"]
 
 
@@ -233,7 +236,7 @@ def test_odd_size_mp4_is_padded_to_even_by_repeating_the_edge(tmp_path):
     out = export_clip(Bars(), 0.0, 1.0, tmp_path / "odd.mp4", Spec(size=(321, 181)), fps=5,
                       rate=1.0)
     meta, frames = decode(out)
-    assert meta["size"] == (322, 182) and len(frames) == 5
+    assert meta["size"] == (322, 182) and len(frames) == 6
     f = frames[2].astype(float)
     assert f[:, -3:].mean() > 225            # the white bar reaches the padded edge
     assert abs(f[:, 286:316].mean() - 240) < 4    # and is where it was drawn (no rescale)
@@ -274,8 +277,9 @@ def test_two_second_clip_has_sixty_moving_frames(exporter, tmp_path, qapp):
     spec = real_spec()
     out = export_clip(exporter, T0, T0 + 2 * RATE, tmp_path / "two.mp4", spec, fps=30, rate=RATE)
     meta, frames = decode(out)
-    assert len(frames) == 60 and meta["size"] == (W, H) and abs(meta["fps"] - 30) < 1e-6
-    assert abs(meta["duration"] - 2.0) < 0.05                       # s of video
+    # 60 frames of motion and the end instant
+    assert len(frames) == 61 and meta["size"] == (W, H) and abs(meta["fps"] - 30) < 1e-6
+    assert abs(meta["duration"] - 61 / 30) < 0.05                   # s of video
     for f in (frames[0], frames[30], frames[59]):
         assert f.mean() > 12 and f.max() > 150          # a lit Earth, not a black frame
         assert (f.reshape(-1, 3).std(axis=0) > 10).all()   # a picture, not a flat fill
@@ -302,8 +306,8 @@ def test_png_sequence_of_real_frames(exporter, tmp_path, qapp):
     done = []
     out = export_clip(exporter, T0, T0 + 4 * 60.0, f"{tmp_path}/frames/", spec, fps=4,
                       rate=240.0, progress=lambda d, n: done.append((d, n)))
-    assert done == [(1, 4), (2, 4), (3, 4), (4, 4)]
-    assert sorted(p.name for p in out.iterdir()) == [f"frame_{k:05d}.png" for k in range(4)]
+    assert done == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert sorted(p.name for p in out.iterdir()) == [f"frame_{k:05d}.png" for k in range(5)]
     assert [p.name for p in tmp_path.iterdir()] == ["frames"]
     img = QImage(str(out / "frame_00002.png"))
     assert (img.width(), img.height()) == (W, H)
@@ -327,7 +331,7 @@ def test_odd_sized_real_clip(exporter, tmp_path, qapp):
     out = export_clip(exporter, T0, T0 + 3 * 60.0, tmp_path / "odd.mp4", real_spec((321, 181)),
                       fps=3, rate=60.0)
     meta, frames = decode(out)
-    assert meta["size"] == (322, 182) and len(frames) == 9
+    assert meta["size"] == (322, 182) and len(frames) == 10
     f = frames[4].astype(int)
     assert f.mean() > 12
     assert np.abs(f[:, -1] - f[:, -2]).mean() < 3 and np.abs(f[-1] - f[-2]).mean() < 3

@@ -57,29 +57,90 @@ def test_image_dialog_remembers_its_choices(qtbot, settings, tmp_path):
         str(tmp_path / "a.png"), 1000, 600, True, False)
 
 
-def test_clip_dialog_checks_times_and_fills_this_phase(qtbot, settings, tmp_path):
-    dlg = ExportClipDialog(settings, 16 / 9, ("T+0", "T+528"), "T+100")
+def _parse(text):
+    if not text.startswith("T+"):
+        raise ValueError(f"cannot read TIME '{text}'")
+    return float(text[2:])
+
+
+def _fmt(met_s):
+    return f"T+{met_s:g}"
+
+
+def _plans():
+    from orbitviz.core.clip_plan import ClipPlan
+
+    return [ClipPlan("Around now", 100.0, 400.0, 30.0),
+            ClipPlan("Lift-off to orbit", -10.0, 533.0, 30.0)]
+
+
+def test_clip_dialog_checks_times_and_proposes_a_short_clip(qtbot, settings, tmp_path):
+    dlg = ExportClipDialog(settings, 16 / 9, _plans(), _fmt, _parse)
     qtbot.addWidget(dlg)
-
-    def parse(text):
-        if not text.startswith("T+"):
-            raise ValueError(f"cannot read TIME '{text}'")
-        return float(text[2:])
-
-    dlg.parse = parse
-    assert (dlg.t0.text(), dlg.t1.text()) == ("T+0", "T+528")  # 'this phase' by default
-    dlg.path.setText(str(tmp_path / "c.mp4"))
-    dlg.rate.setValue(60.0)
+    # the first proposal: 10 s of video around now, not the whole mission
+    assert (dlg.t0.text(), dlg.t1.text(), dlg.rate.value()) == ("T+100", "T+400", 30.0)
+    assert dlg.duration.value() == pytest.approx(10.0)
     dlg.fps.setValue(30)
-    dlg._update_estimate()
-    assert "8.8 s of video, 264 frames" in dlg.estimate.text()
-    dlg.t1.setText("T+0")  # ends where it starts
+    assert "10.0 s of video, 301 frames" in dlg.estimate.text()
+    # a preset brings its span and its rate
+    dlg.preset.setCurrentIndex(1)
+    assert (dlg.t0.text(), dlg.t1.text(), dlg.rate.value()) == ("T+-10", "T+533", 30.0)
+    # the duration moves the end; the end moves the duration
+    dlg.duration.setValue(4.0)
+    assert dlg.t1.text() == "T+110"
+    dlg.t1.setText("T+290")
+    assert dlg.duration.value() == pytest.approx(10.0)
+    dlg.path.setText(str(tmp_path / "c.mp4"))
+    dlg.t1.setText("T+-10")  # ends where it starts
     assert "after its start" in dlg.check()
     dlg.t1.setText("later")
     assert "cannot read TIME" in dlg.check()
     dlg.t1.setText("T+528")
     dlg.path.setText(str(tmp_path / "c.avi"))
     assert ".mp4" in dlg.check()
+
+
+def test_clip_dialog_remembers_the_last_range(qtbot, settings, tmp_path):
+    dlg = ExportClipDialog(settings, 16 / 9, _plans(), _fmt, _parse)
+    qtbot.addWidget(dlg)
+    dlg.path.setText(str(tmp_path / "c.mp4"))
+    dlg.t0.setText("T+1000")
+    dlg.t1.setText("T+1600")
+    dlg.rate.setValue(60.0)
+    dlg._accept()
+    assert dlg.result() == 1
+    again = ExportClipDialog(settings, 16 / 9, _plans(), _fmt, _parse)
+    qtbot.addWidget(again)
+    assert again.t0.text() == "T+100"  # a new proposal around now first
+    labels = [again.preset.itemText(i) for i in range(again.preset.count())]
+    assert labels[-1] == "Last range"
+    again.preset.setCurrentIndex(len(labels) - 1)
+    assert (again.t0.text(), again.t1.text(), again.rate.value()) == ("T+1000", "T+1600", 60.0)
+    # wide enough to show a whole ISO date
+    fm = again.t0.fontMetrics()
+    assert again.t0.minimumWidth() >= fm.horizontalAdvance("2021-10-05T12:22:31.000Z")
+
+
+def test_image_dialog_proposes_a_fresh_name_in_pictures(qtbot, settings, tmp_path):
+    pictures = tmp_path / "Pictures"
+    pictures.mkdir()
+
+    def name_for(folder):
+        k, name = 2, "orbitviz-T+00d03h27m29s-docking.png"
+        while (folder / name).exists():
+            name = f"orbitviz-T+00d03h27m29s-docking-{k}.png"
+            k += 1
+        return name
+
+    dlg = ExportImageDialog(settings, 16 / 9, "T", folder=pictures, name_for=name_for)
+    qtbot.addWidget(dlg)
+    assert dlg.path.text() == str(pictures / "orbitviz-T+00d03h27m29s-docking.png")
+    dlg._accept()
+    assert dlg.result() == 1  # a free name: no "replace?" question
+    (pictures / "orbitviz-T+00d03h27m29s-docking.png").write_bytes(b"done")  # exported
+    again = ExportImageDialog(settings, 16 / 9, "T", folder=pictures, name_for=name_for)
+    qtbot.addWidget(again)
+    assert again.path.text() == str(pictures / "orbitviz-T+00d03h27m29s-docking-2.png")
 
 
 @pytest.mark.parametrize("answer, accepted", [("No", 0), ("Yes", 1)])
