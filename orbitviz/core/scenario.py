@@ -3,6 +3,11 @@
 :class:`Scenario` holds what the file says (events, sites, ports, objects, the display
 window) resolved onto the mission's time axis, plus the station's element-set chain.
 Modelled event times (``time = "model"``) are filled in by :mod:`orbitviz.core.mission`.
+
+The docking ports come from the station file the mission names (``[station] file``, under
+``assets/station/``): :func:`orbitviz.core.station_layout.scenario_ports` gives each port's
+``offset_lvlh_m`` (plane centre from the station's reference point, station LVLH frame, m)
+and ``axis_lvlh`` (outward unit normal).
 """
 
 from __future__ import annotations
@@ -10,10 +15,15 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from orbitviz.core.assets import asset_path, load_toml
 from orbitviz.core.elements import ElementSetChain
+from orbitviz.core.station_layout import (
+    StationLayout,
+    StationLayoutError,
+    load_station_layout,
+    scenario_ports,
+)
 from orbitviz.core.tle import load_tle_file
 from orbitviz.core.timeaxis import TimeAxis, TimeParseError, parse_time
 
@@ -63,6 +73,8 @@ class Scenario:
     chain: ElementSetChain
     window_start_s: float
     window_end_s: float
+    #: The station's make-up (modules, ports, arrays, visitors), docked times resolved.
+    station: StationLayout | None = None
 
     def event_times(self) -> dict[str, float]:
         """``met_s`` of every event whose time is known, by id."""
@@ -141,7 +153,21 @@ def load_scenario(name: str = DEFAULT_MISSION) -> Scenario:
     times = {e.id: e.met_s for e in events if e.met_s is not None}
     start = parse_time(win["start"], axis, times)
     end = times[win["end_event"]] + float(win["end_after_s"])
-    ports = {pid: dict(p, offset_lvlh_m=np.asarray(p["offset_lvlh_m"], dtype=float))
-             for pid, p in doc.get("ports", {}).items()}
+    if "ports" in doc:
+        raise ScenarioError("the mission file may not hold [ports]: the station file "
+                            "(assets/station/, named by [station] file) is their one source")
+    station = None
+    ports: dict = {}
+    station_file = doc.get("station", {}).get("file")
+    if station_file:
+        try:
+            station = load_station_layout(station_file, axis, times)
+        except (StationLayoutError, FileNotFoundError) as exc:
+            raise ScenarioError(f"station file '{station_file}': {exc}") from None
+        ports = scenario_ports(station)
+    for oid, spec in objects.items():
+        port = spec.extra.get("port")
+        if port is not None and port not in ports:
+            raise ScenarioError(f"object '{oid}': unknown port '{port}'")
     return Scenario(m["title"], m.get("summary", ""), axis, events, doc.get("sites", {}),
-                    ports, objects, chain, start, end)
+                    ports, objects, chain, start, end, station)
