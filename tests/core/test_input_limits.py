@@ -203,3 +203,10 @@ def test_states_that_are_not_finite_are_left_out(axis):
     assert cat.states_gcrs(met).ids == ["iss-zarya"]
     assert list(cat.snapshot_objects(met)) == ["iss-zarya"]
 
+
+def test_json_output_never_holds_nan():
+    from orbitviz.cli.commands import CommandError, _json
+
+    assert _json({"a": 1.5}, None) == '{"a": 1.5}'
+    with pytest.raises(CommandError, match="not a finite number"):
+        _json({"a": [float("nan")]}, 2)
