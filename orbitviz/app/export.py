@@ -22,8 +22,10 @@ by the same :class:`~orbitviz.render.scene.SceneController` as the screen. A ren
 - paints the caption (title, UTC, T+, current event) and the credit line (imagery, and
   which positions are modelled) with QPainter on the final image.
 
-Files are written atomically (:func:`write_atomic`): a temporary file in the same folder,
-then ``os.replace``; a crash or cancel leaves the old file (or none), never half a file.
+Files are written atomically (:func:`write_atomic`, from :mod:`orbitviz.core.atomic_write`):
+a temporary file in the same folder, then a rename that, without ``force``, never replaces a
+file that appeared meanwhile; a crash or cancel leaves the old file (or none), never half a
+file, and a full disk is one line saying so.
 Every bad input raises :class:`ExportError` with one line for the user.
 
 This module imports Qt lazily: its checks (:func:`parse_size`, :func:`check_output`, …)
@@ -34,11 +36,12 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from orbitviz.core.atomic_write import AtomicWriteError
+from orbitviz.core.atomic_write import write_atomic as _write_atomic
 from orbitviz.core.export_rules import (MIN_TILE_PX, REF_HEIGHT_PX, ExportError, ExportSpec,
                                         caption_lines, check_spec, check_time, credit_text,
                                         export_fov_deg, image_format)
@@ -63,31 +66,11 @@ def check_output(path, force: bool = False) -> Path:
 
 
 def write_atomic(path, writer, force: bool = True) -> Path:
-    """Write ``path`` through ``writer(tmp_path: str)`` into a temporary file in the same
-    folder, then rename it over ``path``: readers see the old file or the whole new one,
-    and an error or interrupt (including Ctrl-C) leaves no temporary file behind."""
-    p = Path(path)
-    if not force:
-        check_output(p, force=False)
-    folder = p.parent if str(p.parent) else Path(".")
+    """:func:`orbitviz.core.atomic_write.write_atomic`, its errors as :class:`ExportError`."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise ExportError(f"cannot write in {folder}: {exc.strerror or exc}") from None
-    os.close(fd)
-    try:
-        writer(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return p
+        return _write_atomic(path, writer, force=force)
+    except AtomicWriteError as exc:
+        raise ExportError(str(exc)) from None
 
 
 # -- the engine --------------------------------------------------------------------------
@@ -271,7 +254,7 @@ class Exporter:
         """Render and write ``path`` (PNG or JPEG by extension) atomically; returns it."""
         import time
 
-        from PySide6 import QtGui
+        from PySide6 import QtCore, QtGui
 
         fmt = image_format(path)
         check_spec(spec, self.viewer, path)
@@ -283,7 +266,11 @@ class Exporter:
             img = img.convertToFormat(QtGui.QImage.Format.Format_RGB888)
 
         def writer(tmp):
-            wr = QtGui.QImageWriter(tmp, fmt.encode())
+            # encoded in memory, then written by Python: a write error (a full disk) is an
+            # OSError with its errno, not libpng's lines and Qt's "Unknown error"
+            buf = QtCore.QBuffer()
+            buf.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+            wr = QtGui.QImageWriter(buf, fmt.encode())
             # JPEG: the spec's quality; PNG: Qt maps quality 50 to a middle zlib level,
             # twice as fast as its default for 5 % more bytes
             wr.setQuality(int(spec.quality) if fmt == "JPEG" else 50)
@@ -291,8 +278,11 @@ class Exporter:
                 wr.setOptimizedWrite(True)
             if not wr.write(img):
                 raise ExportError(f"cannot write {path}: {wr.errorString()}")
+            buf.close()
+            with open(tmp, "wb") as fh:
+                fh.write(memoryview(buf.data()))
 
-        out = write_atomic(path, writer)
+        out = write_atomic(path, writer, force=force)
         self.timings["write"] = time.perf_counter() - t0
         return out
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from orbitviz import __version__
 from orbitviz.core import export_rules as rules
+from orbitviz.core.userfiles import one_line, quote
 from orbitviz.core.viewstate import FRAMES
 
 
@@ -42,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--from", dest="from_", metavar="TIME", help="start of a series")
     st.add_argument("--to", metavar="TIME", help="end of a series")
     st.add_argument("--step", metavar="SECONDS", type=_positive_seconds,
-                    help="series step in seconds")
+                    help=f"series step in seconds (at least {MIN_STEP_S:g})")
     st.add_argument("--tle", metavar="FILE", action="append", default=[],
                     help=TLE_HELP + "; listed beside the mission's objects, and TIME may be "
                     "anywhere within their sets' validity (repeatable)")
@@ -78,15 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--tile", metavar="PX", type=_tile,
                     help="largest render pass in pixels (default: the GL limit)")
     ex.add_argument("--tle", metavar="FILE", action="append", default=[],
-                    help=TLE_HELP + "; for now they are loaded and checked only: pictures "
-                    "do not show them yet (repeatable)")
+                    help=TLE_HELP + "; drawn in the pictures and clips (follow:<id> follows "
+                    "one), and TIME may be anywhere within their sets' validity (repeatable)")
     ex.add_argument("--force", action="store_true", help="overwrite existing files")
     ex.add_argument("--shots", metavar="FILE",
                     help="the saved-shots file for --shot (default: the app's own)")
     ex.add_argument("--fps", metavar="N", type=_fps, default=30,
                     help="clip frames per second of video (default 30)")
     ex.add_argument("--rate", metavar="X", type=_rate, default=60.0,
-                    help="clip speed: mission seconds per video second (default 60)")
+                    help="clip speed: mission seconds per video second (default 60, "
+                    f"{MIN_RATE:g} to {MAX_RATE:,.0f})")
     return p
 
 
@@ -94,6 +97,11 @@ EXPORT_HELP = ("Forms: export --at TIME --out FILE.png|.jpg; export --shot NAME 
                "export --events --out DIR; "
                "export --from TIME --to TIME --out FILE.mp4|DIR/.")
 IMAGE_EXTS = tuple(rules.IMAGE_FORMATS)
+#: Smallest series step, s: below a millisecond a series says nothing a finer one would
+#: not (and 1e-320 overflows every count).
+MIN_STEP_S = 1e-3
+MIN_RATE = rules.MIN_CLIP_RATE
+MAX_RATE = rules.MAX_CLIP_RATE
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -107,14 +115,14 @@ def _view(text: str) -> str:
     if rules.view_name_ok(text):
         return text
     raise argparse.ArgumentTypeError(
-        f"unknown view '{text}': use earth, baikonur, rendezvous or follow:<object id>")
+        f"unknown view {quote(text)}: use earth, baikonur, rendezvous or follow:<object id>")
 
 
 def _int_in(text: str, what: str, lo: int, hi: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{what} must be a whole number, not '{text}'")
+        raise argparse.ArgumentTypeError(f"{what} must be a whole number, not {quote(text)}")
     if not lo <= value <= hi:
         raise argparse.ArgumentTypeError(f"{what} must be between {lo} and {hi}, not {value}")
     return value
@@ -132,9 +140,12 @@ def _rate(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"rate must be a number (mission s per s), not '{text}'")
-    if not (0 < value < rules.MAX_CLIP_RATE):
-        raise argparse.ArgumentTypeError(f"rate must be above 0 mission s per s, not '{text}'")
+        raise argparse.ArgumentTypeError(
+            f"rate must be a number (mission s per s), not {quote(text)}") from None
+    if not (MIN_RATE <= value <= MAX_RATE):
+        raise argparse.ArgumentTypeError(
+            f"rate must be between {MIN_RATE:g} and {MAX_RATE:,.0f} mission s per s, "
+            f"not {quote(text)}")
     return value
 
 
@@ -153,9 +164,11 @@ def _positive_seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"step must be a number of seconds, not '{text}'")
-    if not value > 0 or value != value or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"step must be more than zero seconds, not '{text}'")
+        raise argparse.ArgumentTypeError(
+            f"step must be a number of seconds, not {quote(text)}") from None
+    if not (math.isfinite(value) and value >= MIN_STEP_S):
+        raise argparse.ArgumentTypeError(
+            f"step must be at least {MIN_STEP_S:g} s, not {quote(text)}")
     return value
 
 
@@ -196,16 +209,18 @@ def _check_export(ns) -> None:
     ext = _ext(out)
     if ns.at is not None or ns.shot is not None:
         if ext not in IMAGE_EXTS:
-            raise UsageError(f"unknown extension '{ext or out}' for a picture: use .png or .jpg")
+            raise UsageError(f"unknown extension {quote(ext or out)} for a picture: "
+                             "use .png or .jpg")
         if ns.transparent and ext in (".jpg", ".jpeg"):
             raise UsageError("--transparent needs PNG: JPEG has no alpha channel")
     elif ns.events:
         if ext in IMAGE_EXTS + (".mp4", ".html"):
-            raise UsageError(f"--events writes a folder of pictures: give --out DIR, not {out}")
+            raise UsageError("--events writes a folder of pictures: give --out DIR, "
+                             f"not {one_line(out)}")
     else:
         if ext and ext != ".mp4" and not out.endswith(("/", "\\")):
-            raise UsageError(f"unknown extension '{ext}' for a clip: use FILE.mp4, or DIR/ "
-                             "for a PNG sequence")
+            raise UsageError(f"unknown extension {quote(ext)} for a clip: use FILE.mp4, "
+                             "or DIR/ for a PNG sequence")
         if ns.transparent and ext == ".mp4":
             raise UsageError("--transparent needs a PNG sequence (--out DIR/): MP4 has no alpha")
     if not clip and (ns.fps != 30 or ns.rate != 60.0):

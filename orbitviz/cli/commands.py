@@ -14,6 +14,7 @@ import numpy as np
 
 from orbitviz.core.elements import NoStateError
 from orbitviz.core.timeaxis import TimeParseError, format_met, parse_time
+from orbitviz.core.userfiles import one_line
 
 #: Most rows a series may produce (objects × times), to stop a typo filling a disk.
 MAX_SERIES_ROWS = 2_000_000
@@ -24,6 +25,24 @@ class CommandError(Exception):
 
 
 _MODEL = None
+_SCENARIO = None
+
+
+def _scenario():
+    """The mission's scenario (time axis, events, display window), read once per process:
+    enough to check every TIME and file before the model is built (a quarter of a second
+    more), so bad input fails fast."""
+    global _SCENARIO
+    if _MODEL is not None:
+        return _MODEL.scenario
+    if _SCENARIO is None:
+        from orbitviz.core.scenario import load_scenario
+
+        try:
+            _SCENARIO = load_scenario()
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"cannot load the mission data: {exc}") from None
+    return _SCENARIO
 
 
 def _model():
@@ -33,15 +52,17 @@ def _model():
         from orbitviz.core.mission import MissionModel
 
         try:
-            _MODEL = MissionModel.build()
+            _MODEL = MissionModel.build(_scenario())
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot load the mission data: {exc}") from None
     return _MODEL
 
 
-def _parse(text: str, model) -> float:
+def _parse(text: str, scenario) -> float:
+    """``met_s`` of a TIME (``scenario``: the mission's, or a model, which has one)."""
+    sc = getattr(scenario, "scenario", scenario)
     try:
-        return parse_time(text, model.axis, model.scenario.event_times())
+        return parse_time(text, sc.axis, sc.event_times())
     except TimeParseError as exc:
         raise CommandError(str(exc)) from None
 
@@ -72,7 +93,7 @@ def events(ns) -> int:
 
 
 # -- state ------------------------------------------------------------------------------
-def _catalog(ns, model):
+def _catalog(ns, axis):
     """The user's element-set files (``--tle FILE``, repeatable) as a UserCatalog, or None.
 
     Each malformed set is one stderr line (``file:line: message``); a file that cannot be
@@ -83,11 +104,11 @@ def _catalog(ns, model):
     from orbitviz.core.catalog import CatalogError, load_element_files
 
     try:
-        catalog, errors = load_element_files(paths, model.axis)
+        catalog, errors = load_element_files(paths, axis)
     except CatalogError as exc:
         raise CommandError(str(exc)) from None
     for err in errors:
-        sys.stderr.write(f"{err}\n")
+        sys.stderr.write(f"{one_line(err, 400)}\n")
     sys.stderr.flush()
     return catalog
 
@@ -162,27 +183,41 @@ def _rows(snap: dict):
         }
 
 
+def _json(value, indent) -> str:
+    """JSON text; never ``NaN`` or ``Infinity``, which JSON does not have."""
+    try:
+        return json.dumps(value, indent=indent, allow_nan=False)
+    except ValueError:
+        raise CommandError("a computed value is not a finite number; nothing was printed "
+                           "(please report this with the command)") from None
+
+
 def state(ns) -> int:
-    model = _model()
-    catalog = _catalog(ns, model)
+    sc = _scenario()
     if ns.at is not None:
-        snap = _snapshot(model, _parse(ns.at, model), catalog)
-        _out(json.dumps(snap, indent=2) + "\n" if ns.json else _table(snap, model.axis))
+        met = _parse(ns.at, sc)
+        catalog = _catalog(ns, sc.axis)
+        model = _model()
+        snap = _snapshot(model, met, catalog)
+        _out(_json(snap, 2) + "\n" if ns.json else _table(snap, model.axis))
         return 0
-    t0 = _parse(ns.from_, model)
-    t1 = _parse(ns.to, model)
+    t0 = _parse(ns.from_, sc)
+    t1 = _parse(ns.to, sc)
+    catalog = _catalog(ns, sc.axis)
+    model = _model()
     if t1 < t0:
         raise CommandError("--to is before --from")
-    count = int(math.floor((t1 - t0) / ns.step + 1e-9)) + 1
     n_objects = max(1, len(model.objects) + (len(catalog) if catalog is not None else 0))
-    if count * n_objects > MAX_SERIES_ROWS:
-        raise CommandError(f"that series has {count} times; use a larger --step "
-                           f"(at most {MAX_SERIES_ROWS // n_objects} times)")
+    steps = (t1 - t0) / ns.step  # a float first: a tiny step must not overflow int()
+    if not math.isfinite(steps) or (steps + 1) * n_objects > MAX_SERIES_ROWS:
+        raise CommandError(f"that series has {steps + 1:,.0f} times; use a larger --step "
+                           f"(at most {MAX_SERIES_ROWS // n_objects:,} times)")
+    count = int(math.floor(steps + 1e-9)) + 1
     times = t0 + ns.step * np.arange(count)
     snaps = [_snapshot(model, float(t), catalog) for t in times]
     if ns.json:
         rows = [row for snap in snaps for row in _rows(snap)]
-        _out(json.dumps(rows, indent=1) + "\n")
+        _out(_json(rows, 1) + "\n")
     elif ns.csv:
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=_CSV_FIELDS, lineterminator="\n")
@@ -200,18 +235,32 @@ def export(ns) -> int:
     """``orbitviz export``: a still, one still per event with a contact sheet, or a clip.
 
     Everything that can be checked without a display is checked first (times, view,
-    output paths); then a private Xvfb is started if there is no display, and the GL
-    work runs in this process. Files are written atomically."""
+    output paths and the length of their names, a clip's frame count); then a private Xvfb
+    is started if there is no display, and the GL work runs in this process. Files are
+    written atomically."""
     from orbitviz.app import export as ex
     from orbitviz.cli.args import export_kind
     from orbitviz.core import export_rules as rules
+    from orbitviz.core.atomic_write import AtomicWriteError, check_name_fits, error_line
     from orbitviz.core.viewer import ViewerModel
 
+    try:  # a name the file system cannot hold fails now, not after the render
+        check_name_fits(ns.out)
+    except AtomicWriteError as exc:
+        raise CommandError(str(exc)) from None
+    kind = export_kind(ns)
+    sc = _scenario()
+    # what needs no model first: TIMEs, the user's files, a clip's length
+    shot = _load_shot(ns, sc.axis) if kind == "still" and ns.shot is not None else None
+    met = _parse(ns.at, sc) if kind == "still" and ns.at is not None else None
+    if kind in ("clip", "clip-dir"):
+        t0, t1 = _parse(ns.from_, sc), _parse(ns.to, sc)
+        if t1 <= t0:
+            raise CommandError("--to must be after --from")
+    catalog = _catalog(ns, sc.axis)  # drawn in the pictures; its validity is exportable time
     model = _model()
-    catalog = _catalog(ns, model)  # drawn in the pictures; its validity is exportable time
     viewer = ViewerModel(model)
     viewer.set_catalog(catalog)
-    kind = export_kind(ns)
 
     def check_time(met):
         return rules.check_time(viewer, met)
@@ -221,8 +270,7 @@ def export(ns) -> int:
                                 view=rules.check_view(ns.view or "earth", viewer),
                                 frame=ns.frame, caption=ns.caption,
                                 transparent=ns.transparent, credit=ns.credit, tile=ns.tile)
-        if kind == "still" and ns.shot is not None:
-            shot = _load_shot(ns, model)
+        if shot is not None:
             spec = dataclasses.replace(spec, view=shot.view().camera, view_state=shot.view(),
                                        camera=shot.camera)
             met = check_time(shot.met_s)
@@ -230,7 +278,7 @@ def export(ns) -> int:
             ex.check_output(ns.out, ns.force)
             job = lambda exporter: _export_still(exporter, ns, spec, met)  # noqa: E731
         elif kind == "still":
-            met = check_time(_parse(ns.at, model))
+            met = check_time(met)
             rules.check_spec(spec, viewer, ns.out)
             ex.check_output(ns.out, ns.force)
             job = lambda exporter: _export_still(exporter, ns, spec, met)  # noqa: E731
@@ -238,19 +286,30 @@ def export(ns) -> int:
             plan = _events_plan(viewer, ns)
             job = lambda exporter: _export_events(exporter, ns, spec, plan)  # noqa: E731
         else:
-            t0 = check_time(_parse(ns.from_, model))
-            t1 = check_time(_parse(ns.to, model))
-            if t1 <= t0:
-                raise CommandError("--to must be after --from")
+            t0, t1 = check_time(t0), check_time(t1)
+            _check_clip_frames(t0, t1, ns.fps, ns.rate)
             _check_clip_output(ns, kind, ex)
             clip = _clip_module()
             job = lambda exporter: _export_clip(exporter, clip, ns, spec, t0, t1)  # noqa: E731
     except rules.ExportError as exc:
         raise CommandError(str(exc)) from None
+    except OSError as exc:  # a path the checks could not even look at
+        raise CommandError(error_line(exc, ns.out)) from None
     return _with_gl(model, job, catalog)
 
 
-def _load_shot(ns, model):
+def _check_clip_frames(t0: float, t1: float, fps: int, rate: float) -> None:
+    """The clip's frame count, checked before any display starts (a float first: a
+    tiny rate must not overflow)."""
+    from orbitviz.core.export_rules import MAX_FRAMES
+
+    frames = (t1 - t0) / rate * fps + 1  # t0 and the frames after it
+    if not math.isfinite(frames) or frames > MAX_FRAMES:
+        raise CommandError(f"the clip would have {frames:,.0f} frames, more than "
+                           f"{MAX_FRAMES:,}; raise --rate or shorten the span")
+
+
+def _load_shot(ns, axis):
     """The saved shot ``--shot NAME`` from ``--shots FILE`` or the app's own file."""
     from orbitviz.core.shots import ShotBook, ShotError
 
@@ -261,9 +320,10 @@ def _load_shot(ns, model):
 
         path = default_shots_path()
     try:
-        book = ShotBook(path, model.axis)
+        book = ShotBook(path, axis)
         if not len(book):
-            raise CommandError(f"no saved shots in {path}: save one in the app (Shots panel)")
+            raise CommandError(f"no saved shots in {one_line(path)}: save one in the app "
+                               "(Shots panel)")
         return book.get(ns.shot)
     except ShotError as exc:
         raise CommandError(str(exc)) from None
@@ -284,15 +344,17 @@ def _events_plan(viewer, ns) -> list:
     model = viewer.mission
     out = Path(ns.out)
     if out.exists() and not out.is_dir():
-        raise CommandError(f"--events needs a folder, and {out} is a file")
+        raise CommandError(f"--events needs a folder, and {one_line(out)} is a file")
     if not out.exists():
         parent = out.parent if str(out.parent) else Path(".")
         if not parent.is_dir():
-            raise CommandError(f"cannot make the folder {out}: {parent} does not exist")
+            raise CommandError(f"cannot make the folder {one_line(out)}: "
+                               f"{one_line(parent)} does not exist")
         if not os.access(parent, os.W_OK | os.X_OK):
-            raise CommandError(f"cannot make the folder {out}: {parent} is not writable")
+            raise CommandError(f"cannot make the folder {one_line(out)}: "
+                               f"{one_line(parent)} is not writable")
     elif not os.access(out, os.W_OK | os.X_OK):
-        raise CommandError(f"cannot write in {out}: the folder is not writable")
+        raise CommandError(f"cannot write in {one_line(out)}: the folder is not writable")
     t0, t1 = model.window
     plan = []
     for e in model.events():
@@ -303,29 +365,54 @@ def _events_plan(viewer, ns) -> list:
     if not ns.force:
         for path in [p for _, p, _ in plan] + [out / "index.html"]:
             if path.exists():
-                raise CommandError(f"{path} exists: use --force to overwrite it")
+                raise CommandError(f"{one_line(path)} exists: use --force to overwrite it")
     return plan
 
 
 def _export_events(exporter, ns, spec, plan) -> int:
+    """Every event's picture, then ``index.html``. On any failure (or Ctrl-C) a folder this
+    run made is removed with the pictures it wrote: no empty or half-filled new folder."""
     from dataclasses import replace
     from pathlib import Path
 
     from orbitviz.app.export import write_atomic
 
     out = Path(ns.out)
+    made = not out.exists()
     try:
         out.mkdir(exist_ok=True)
     except OSError as exc:
-        raise CommandError(f"cannot make the folder {out}: {exc.strerror or exc}") from None
-    n = len(plan)
-    for i, (e, path, view) in enumerate(plan, 1):
-        exporter.save(path, e.met_s, replace(spec, view=view), force=True)
-        sys.stderr.write(f"[{i:>{len(str(n))}}/{n}] {path.name}\n")
-        sys.stderr.flush()
-    html = contact_sheet(exporter.model, plan, spec.size)
-    index = write_atomic(out / "index.html",
-                         lambda tmp: open(tmp, "w", encoding="utf-8").write(html))
+        raise CommandError(f"cannot make the folder {one_line(out)}: "
+                           f"{exc.strerror or exc}") from None
+    written = []
+    try:
+        n = len(plan)
+        for i, (e, path, view) in enumerate(plan, 1):
+            existed = path.exists()
+            exporter.save(path, e.met_s, replace(spec, view=view), force=ns.force)
+            if not existed:
+                written.append(path)
+            sys.stderr.write(f"[{i:>{len(str(n))}}/{n}] {path.name}\n")
+            sys.stderr.flush()
+        html = contact_sheet(exporter.model, plan, spec.size)
+
+        def write_html(tmp):
+            with open(tmp, "w", encoding="utf-8") as fh:  # closed here: errors are seen
+                fh.write(html)
+
+        index = write_atomic(out / "index.html", write_html, force=ns.force)
+    except BaseException:
+        if made:
+            for path in written:
+                try:
+                    path.unlink()
+                except OSError:
+                    pass
+            try:
+                out.rmdir()  # only if empty: nobody else's files are touched
+            except OSError:
+                pass
+        raise
     _out(f"{index}\n")
     return 0
 
@@ -392,19 +479,20 @@ def _check_clip_output(ns, kind, ex) -> None:
         return
     parent = out.parent if str(out.parent) else Path(".")
     if out.exists() and not out.is_dir():
-        raise CommandError(f"a PNG sequence needs a folder, and {out} is a file")
+        raise CommandError(f"a PNG sequence needs a folder, and {one_line(out)} is a file")
     if not parent.is_dir():
-        raise CommandError(f"cannot make the folder {out}: {parent} does not exist")
+        raise CommandError(f"cannot make the folder {one_line(out)}: {one_line(parent)} "
+                           "does not exist")
     if out.is_dir():
         # the clip replaces an earlier frame sequence as a whole (with --force); a folder
         # holding anything else is never written into, so nobody's files are mixed or lost
         others = [p for p in out.iterdir()
                   if not (p.name.startswith("frame_") and p.suffix == ".png")]
         if others:
-            raise CommandError(f"{out} holds other files ({others[0].name}, …): "
+            raise CommandError(f"{one_line(out)} holds other files ({others[0].name}, …): "
                                "choose an empty or new folder")
         if any(out.iterdir()) and not ns.force:
-            raise CommandError(f"{out} holds an earlier frame sequence: use --force to "
+            raise CommandError(f"{one_line(out)} holds an earlier frame sequence: use --force to "
                                "replace it")
     if not os.access(out if out.is_dir() else parent, os.W_OK | os.X_OK):
         raise CommandError(f"cannot write in {out if out.is_dir() else parent}")

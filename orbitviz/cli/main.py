@@ -10,7 +10,10 @@ EXIT_USAGE = 2
 
 
 def _fail(message: str) -> int:
-    print(f"orbitviz: error: {message}", file=sys.stderr)
+    """One line on stderr, whatever the message holds: a control character that slipped
+    into it (a newline in an argument argparse echoes) is shown escaped, as repr does."""
+    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(message))
+    print(f"orbitviz: error: {line}", file=sys.stderr)
     return EXIT_USAGE
 
 

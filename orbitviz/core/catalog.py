@@ -31,6 +31,8 @@ from orbitviz.core.objectstate import ObjectState
 from orbitviz.core.omm import parse_omm_csv, parse_omm_json, parse_omm_xml, sniff_format
 from orbitviz.core.timeaxis import TimeAxis
 from orbitviz.core.tle import TleError, TleSet, parse_tle_text
+from orbitviz.core.userfiles import (MAX_ELEMENT_FILE_BYTES, UserFileError, one_line,
+                                     read_user_file)
 
 #: The mission's own object ids: user objects never take them.
 MISSION_IDS = ("iss", "soyuz-ms-19", "soyuz-ms-18")
@@ -56,12 +58,13 @@ def slugify(name: str) -> str:
 def read_element_file(path: Path | str):
     """``(sets, errors)`` of one file, its format found from its content (TLE/3LE, OMM
     JSON, XML or CSV). Error sources are the file name. :class:`CatalogError` if the file
-    cannot be read."""
+    cannot be read: missing, not a regular file (a FIFO, ``/dev/zero``), or larger than
+    :data:`~orbitviz.core.userfiles.MAX_ELEMENT_FILE_BYTES`."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"cannot read {p}: {exc.strerror or exc}") from None
+        raw = read_user_file(p, MAX_ELEMENT_FILE_BYTES, "element-set file")
+    except UserFileError as exc:
+        raise CatalogError(str(exc)) from None
     text = raw.decode("utf-8", errors="replace")
     kind = sniff_format(text, p.suffix)
     parse = {"json": parse_omm_json, "xml": parse_omm_xml, "csv": parse_omm_csv,
@@ -215,7 +218,8 @@ class UserCatalog:
 
         One vectorised SGP4 call (``SatrecArray``) for all objects' sets in use, and one
         TEME → GCRS rotation; the sets in use are found with array operations, not a loop
-        over objects. Objects SGP4 fails for at that time (decayed) are left out too.
+        over objects. Objects SGP4 fails for at that time (decayed, or a state that is not
+        finite) are left out too.
         """
         met = float(met_s)
         eo = self.eo_at(met)
@@ -224,7 +228,10 @@ class UserCatalog:
             return UserStates(met, [], np.zeros((0, 3)), np.zeros((0, 3)))
         jd, fr = self.axis.jd_utc_split(np.array([met]))
         e, r, v = self._satrec_array(idx).sgp4(np.asarray(jd, float), np.asarray(fr, float))
-        ok = e[:, 0] == 0
+        # a state SGP4 fails for, or does not report failing but is not finite, is left out:
+        # no NaN reaches a reader or `state --json`
+        ok = (e[:, 0] == 0) & np.isfinite(r[:, 0, :]).all(axis=1) & \
+            np.isfinite(v[:, 0, :]).all(axis=1)
         rot = eo.teme_to_gcrs(met)
         r_g = r[ok, 0, :] @ rot.T
         v_g = v[ok, 0, :] @ rot.T
@@ -451,7 +458,7 @@ def load_element_files(paths, axis: TimeAxis | None = None,
         sets, errs = read_element_file(path)
         if not sets:
             first = f" (first problem: {errs[0]})" if errs else ""
-            raise CatalogError(f"{path}: no valid element set in the file{first}")
+            raise CatalogError(f"{one_line(path)}: no valid element set in the file{first}")
         all_sets.extend(sets)
         errors.extend(errs)
     if axis is None:

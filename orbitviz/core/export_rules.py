@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from orbitviz.core.timeaxis import format_met
+from orbitviz.core.userfiles import quote
 from orbitviz.core.viewstate import FRAMES
 
 #: Largest width or height of an export, px.
@@ -41,7 +42,9 @@ MIN_TILE_PX = 256
 REF_HEIGHT_PX = 1080.0
 #: Frames per second of video a clip may have.
 FPS_RANGE = (1, 240)
-#: A clip's playback rate, mission seconds per second of video: above 0, below this.
+#: A clip's playback rate, mission seconds per second of video: a millisecond of mission
+#: time a second of video at the slowest (1/1000 real time), 10^7 at the fastest.
+MIN_CLIP_RATE = 1e-3
 MAX_CLIP_RATE = 1e7
 #: Most frames one clip may have (about 55 minutes of video at 30 fps): stops a typo in the
 #: span or the rate from rendering for a day.
@@ -96,7 +99,7 @@ def parse_size(text: str) -> tuple[int, int]:
             raise ValueError
         w, h = (int(p.strip()) for p in parts)
     except ValueError:
-        raise ExportError(f"size must be WIDTHxHEIGHT in pixels (1920x1080), not '{text}'")
+        raise ExportError(f"size must be WIDTHxHEIGHT in pixels (1920x1080), not {quote(text)}")
     check_size((w, h))
     return w, h
 

@@ -20,7 +20,11 @@ from xml.parsers import expat
 from sgp4 import omm as _sgp4_omm
 from sgp4.api import WGS72, Satrec
 
-from orbitviz.core.tle import TleError, TleSet
+from orbitviz.core.tle import (EPOCH_FIRST_UTC, EPOCH_LAST_UTC, MEAN_MOTION_MAX_REV_DAY,
+                               MEAN_MOTION_MIN_REV_DAY, TleError, TleSet, epoch_range_text,
+                               physical_problem, sgp4_error_text)
+from orbitviz.core.userfiles import (MAX_JSON_DEPTH, json_depth, lenient_float, lenient_int,
+                                     quote)
 
 #: Keywords a record must carry (the rest have CCSDS defaults).
 REQUIRED = ("NORAD_CAT_ID", "EPOCH", "MEAN_MOTION", "ECCENTRICITY", "INCLINATION",
@@ -37,11 +41,17 @@ def _epoch_text(text: str) -> str:
     """The epoch as ``sgp4.omm`` reads it (``%Y-%m-%dT%H:%M:%S.%f``, UTC)."""
     m = _EPOCH.match(text.strip())
     if not m:
-        raise ValueError(f"EPOCH '{text}' is not ISO 8601 UTC (2021-10-05T12:00:00.000000)")
+        raise ValueError(f"EPOCH {quote(text)} is not ISO 8601 UTC (2021-10-05T12:00:00.000000)")
     frac = (m.group(7) or ".0")[1:]
     # microsecond resolution is what datetime (and so sgp4.omm) keeps
     micro = round(float("0." + frac) * 1e6)
-    base = _dt.datetime(*(int(m.group(k)) for k in range(1, 7)))
+    try:
+        base = _dt.datetime(*(int(m.group(k)) for k in range(1, 7)), tzinfo=_dt.timezone.utc)
+    except ValueError as exc:
+        raise ValueError(f"EPOCH {quote(text)} is not a date ({exc})") from None
+    if not EPOCH_FIRST_UTC <= base <= EPOCH_LAST_UTC:
+        raise ValueError(f"EPOCH {quote(text)} is outside the epochs orbitviz shows, "
+                         f"{epoch_range_text()}")
     when = base + _dt.timedelta(microseconds=micro)
     return when.strftime("%Y-%m-%dT%H:%M:%S.%f")
 
@@ -61,30 +71,40 @@ def record_to_set(fields: dict, source: str, line: int, index: int) -> TleSet:
         fail(f"missing {', '.join(missing)}")
     theory = str(f.get("MEAN_ELEMENT_THEORY") or "SGP4").strip().upper()
     if theory not in ("SGP4", "SGP/SGP4"):
-        fail(f"mean elements for {theory}, not SGP4")
+        fail(f"mean elements for {quote(theory, 30)}, not SGP4")
     frame = str(f.get("REF_FRAME") or "TEME").strip().upper()
     if frame != "TEME":
-        fail(f"reference frame {frame}, not TEME")
+        fail(f"reference frame {quote(frame, 30)}, not TEME")
     for k, v in _DEFAULTS.items():
         if f.get(k) in (None, ""):
             f[k] = v
-    try:
-        norad = int(str(f["NORAD_CAT_ID"]).strip())
-    except ValueError:
-        fail(f"NORAD_CAT_ID '{f['NORAD_CAT_ID']}' is not a whole number")
+    norad_text = str(f["NORAD_CAT_ID"]).strip()
+    if not re.fullmatch(r"[0-9]{1,9}", norad_text):
+        fail(f"NORAD_CAT_ID {quote(norad_text, 20)} is not a whole number of at most 9 digits")
+    norad = int(norad_text)
     if not 0 < norad < 340000:  # what SGP4's Alpha-5 numbers can hold
-        fail(f"NORAD_CAT_ID {norad} is out of range")
+        fail(f"NORAD_CAT_ID {norad} is out of range (1 to 339999)")
     for k in _FLOATS:
+        text_k = str(f[k]).strip()
         try:
-            value = float(str(f[k]).strip())
+            value = float(text_k)
         except ValueError:
-            fail(f"{k} '{f[k]}' is not a number")
+            fail(f"{k} {quote(text_k, 30)} is not a number")
         if not math.isfinite(value):
-            fail(f"{k} is not finite")
-    if not float(f["MEAN_MOTION"]) > 0:
-        fail("MEAN_MOTION must be above 0 rev/day")
+            fail(f"{k} {quote(text_k, 30)} is not a finite number")
+    # physical ranges before SGP4 sees them (MEAN_MOTION 1e308 initialises to NaN states)
+    mm = float(f["MEAN_MOTION"])
+    if not MEAN_MOTION_MIN_REV_DAY <= mm <= MEAN_MOTION_MAX_REV_DAY:
+        fail(f"MEAN_MOTION {mm:.6g} rev/day is outside {MEAN_MOTION_MIN_REV_DAY:.4f} to "
+             f"{MEAN_MOTION_MAX_REV_DAY:.2f} (an orbit above the Earth's surface and within "
+             "its Hill sphere)")
     if not 0 <= float(f["ECCENTRICITY"]) < 1:
         fail("ECCENTRICITY must be in [0, 1)")
+    if not 0 <= float(f["INCLINATION"]) <= 180:
+        fail(f"INCLINATION {float(f['INCLINATION']):.6g}° is outside 0 to 180°")
+    for k in ("RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY"):
+        if not -360 <= float(f[k]) <= 360:
+            fail(f"{k} {float(f[k]):.6g}° is outside -360 to 360°")
     try:
         f["EPOCH"] = _epoch_text(str(f["EPOCH"]))
         for k in ("EPHEMERIS_TYPE", "ELEMENT_SET_NO", "REV_AT_EPOCH"):
@@ -99,8 +119,11 @@ def record_to_set(fields: dict, source: str, line: int, index: int) -> TleSet:
         _sgp4_omm.initialize(sat, f, WGS72)
     except (ValueError, KeyError) as exc:
         fail(f"cannot read the record: {exc}")
+    problem = physical_problem(sat)  # first: it says more than SGP4's error number
+    if problem:
+        fail(problem)
     if sat.error:
-        fail(f"SGP4 rejects the record (error {sat.error})")
+        fail(sgp4_error_text(sat.error))
     line1 = line2 = ""
     try:
         from sgp4.exporter import export_tle
@@ -122,9 +145,14 @@ def parse_omm_json(text: str, source: str = "<json>"):
     Records are decoded one at a time, so each error names the line where its record
     starts; a syntax error ends the file there (the records before it still load).
     """
-    dec = json.JSONDecoder()
+    dec = json.JSONDecoder(parse_int=lenient_int, parse_float=lenient_float,
+                           parse_constant=str)
     sets: list[TleSet] = []
     errors: list[TleError] = []
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        return [], [TleError(source, 1, f"invalid JSON: nested {depth:,} deep; at most "
+                                        f"{MAX_JSON_DEPTH} levels are read")]
     ws = re.compile(r"[ \t\r\n]*")
     pos = ws.match(text, 0).end()
     if text.startswith("\ufeff", pos):
@@ -134,6 +162,8 @@ def parse_omm_json(text: str, source: str = "<json>"):
             obj, _ = dec.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             return [], [TleError(source, exc.lineno, f"invalid JSON: {exc.msg}")]
+        except (ValueError, RecursionError) as exc:
+            return [], [TleError(source, _line_of(text, pos), f"invalid JSON: {exc}")]
         try:
             sets.append(record_to_set(obj, source, _line_of(text, pos), 0))
         except TleError as exc:
@@ -149,6 +179,9 @@ def parse_omm_json(text: str, source: str = "<json>"):
             obj, pos = dec.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             errors.append(TleError(source, exc.lineno, f"invalid JSON: {exc.msg}"))
+            return sets, errors
+        except (ValueError, RecursionError) as exc:
+            errors.append(TleError(source, _line_of(text, start), f"invalid JSON: {exc}"))
             return sets, errors
         if isinstance(obj, dict):
             try:

@@ -53,7 +53,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orbitviz.core.timeaxis import TimeAxis
+from orbitviz.core.timeaxis import SHOWN_FIRST_UTC, SHOWN_LAST_UTC, TimeAxis, shown_span_text
+from orbitviz.core.userfiles import (MAX_SHOTS_FILE_BYTES, UserFileError, brief, loads_json,
+                                     one_line, quote, read_user_file)
 from orbitviz.core.viewstate import ViewState
 
 FORMAT = "orbitviz-shots"
@@ -97,10 +99,14 @@ def parse_utc(text) -> _dt.datetime:
     try:
         when = _dt.datetime.fromisoformat(s)
     except ValueError:
-        raise ShotError(f"cannot read utc '{text}': use ISO 8601 such as "
+        raise ShotError(f"cannot read utc {quote(text)}: use ISO 8601 such as "
                         "2021-10-05T12:22:31.000Z") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=_dt.timezone.utc)
+    # compared before converting: year 1 or 9999 with an offset overflows datetime
+    if not SHOWN_FIRST_UTC <= when <= SHOWN_LAST_UTC:
+        raise ShotError(f"utc {quote(text)} is outside the dates orbitviz shows, "
+                        f"{shown_span_text()}")
     return when.astimezone(_dt.timezone.utc)
 
 
@@ -118,7 +124,7 @@ def check_camera(cam) -> dict | None:
             continue
         val = cam[key]
         if isinstance(val, bool) or not isinstance(val, (int, float)) or not math.isfinite(val):
-            raise ShotError(f"camera '{key}' must be a finite number, not {val!r}")
+            raise ShotError(f"camera '{key}' must be a finite number, not {brief(val)}")
         inside = lo <= val <= hi if key == "elevation_deg" else lo < val < hi
         if not inside:
             raise ShotError(f"camera '{key}' = {val} is outside ({lo:g}, {hi:g})")
@@ -127,7 +133,8 @@ def check_camera(cam) -> dict | None:
     if (not isinstance(pan, (list, tuple)) or len(pan) != 3
             or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
                        and math.isfinite(x) for x in pan)):
-        raise ShotError(f"camera 'pan_scene_km' must be 3 finite numbers (km), not {pan!r}")
+        raise ShotError(f"camera 'pan_scene_km' must be 3 finite numbers (km), "
+                        f"not {brief(pan)}")
     out["pan_scene_km"] = [float(x) for x in pan]
     return out
 
@@ -175,6 +182,8 @@ class Shot:
         """
         if not isinstance(met_s, (int, float)) or not math.isfinite(met_s):
             raise ShotError(f"a shot's time must be a finite number of seconds, not {met_s!r}")
+        if not axis.shown(float(met_s)):
+            raise ShotError(f"a shot's time must be within {shown_span_text()}")
         utc = axis.iso_utc(float(met_s), 3)
         if isinstance(view_state, ViewState):
             view_state = view_state.to_dict()
@@ -211,14 +220,17 @@ class Shot:
             utc, met = data.get("utc"), data.get("met_s")
             if met is not None and (isinstance(met, bool) or not isinstance(met, (int, float))
                                     or not math.isfinite(met)):
-                raise ShotError(f"'met_s' must be a finite number, not {met!r}")
+                raise ShotError(f"'met_s' must be a finite number, not {brief(met)}")
+            if met is not None and not axis.shown(float(met)):
+                raise ShotError(f"'met_s' {met:.6g} is outside the dates orbitviz shows, "
+                                f"{shown_span_text()}")
             if utc is None and met is None:
                 raise ShotError("lacks its time: give 'utc' (ISO 8601) or 'met_s'")
             if utc is not None:
                 when = parse_utc(utc)
                 met_utc = axis.met_from_datetime(when)
                 if met is not None and abs(met - met_utc) > 1e-3 and notes is not None:
-                    notes.append(f"shot '{name}': met_s {met} disagrees with utc {utc}; "
+                    notes.append(f"shot {quote(name)}: met_s {met} disagrees with utc {utc}; "
                                  "the utc is used")
                 # normalised text, so the file stays in one form
                 utc_text = axis.iso_utc(met_utc, 3)
@@ -233,7 +245,7 @@ class Shot:
                 raise ShotError("lacks 'view_state'")
             camera = check_camera(copy.deepcopy(data.get("camera")))
         except ShotError as e:
-            raise ShotError(f"shot '{name}': {e}") from None
+            raise ShotError(f"shot {quote(name)}: {e}") from None
         extra = {k: copy.deepcopy(v) for k, v in data.items() if k not in _SHOT_KEYS}
         return cls(name=name, utc=utc_text, met_s=met,
                    view_state=_view_state_dict(data["view_state"]), camera=camera, note=note,
@@ -266,30 +278,29 @@ class ShotBook:
 
     # -- reading -----------------------------------------------------------------------
     def _fail(self, what: str) -> ShotError:
-        return ShotError(f"{self.path}: {what}")
+        return ShotError(f"{one_line(self.path)}: {what}")
 
     def load(self) -> None:
         """(Re-)read the file; a missing file is an empty book. Raises :class:`ShotError`."""
         self.notes = []
-        if not self.path.exists():
+        try:
+            missing = not os.path.lexists(self.path)
+        except (OSError, ValueError) as e:
+            raise self._fail(f"cannot be read ({getattr(e, 'strerror', None) or e})") from None
+        if missing:
             self._shots, self._extra = [], {}
             return
+        try:  # a regular file only (a FIFO would hang, /dev/zero never ends), and capped
+            raw = read_user_file(self.path, MAX_SHOTS_FILE_BYTES, "shots file")
+        except UserFileError as e:
+            raise ShotError(str(e)) from None
         try:
-            text = self.path.read_bytes().decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise self._fail("is not UTF-8 text") from None
-        except OSError as e:
-            raise self._fail(f"cannot be read ({e.strerror or e})") from None
-
-        def no_constants(name):
-            raise ValueError(f"{name} is not a number JSON allows")
-
         try:
-            doc = json.loads(text, parse_constant=no_constants)
-        except json.JSONDecodeError as e:
-            raise self._fail(f"is not valid JSON ({e.msg} at line {e.lineno}, "
-                             f"column {e.colno})") from None
-        except ValueError as e:
+            doc = loads_json(text)
+        except UserFileError as e:
             raise self._fail(f"is not valid JSON ({e})") from None
         if not isinstance(doc, dict):
             raise self._fail("is not an orbitviz shot file (expected a JSON object)")
@@ -297,16 +308,17 @@ class ShotBook:
             if key not in doc:
                 raise self._fail(f"lacks '{key}'")
         if doc["format"] != FORMAT:
-            raise self._fail(f"is not an orbitviz shot file (format {doc['format']!r}, "
+            raise self._fail(f"is not an orbitviz shot file (format {brief(doc['format'])}, "
                              f"expected '{FORMAT}')")
         ver = doc["version"]
         if isinstance(ver, bool) or not isinstance(ver, int) or ver < 1:
-            raise self._fail(f"has a bad version {ver!r}")
+            raise self._fail(f"has a bad version {brief(ver)}")
         if ver > VERSION:
-            raise self._fail(f"was written by a newer orbitviz (version {ver}; "
+            raise self._fail(f"was written by a newer orbitviz (version {brief(ver)}; "
                              f"this one reads {VERSION})")
         if doc["mission"] != self.mission:
-            raise self._fail(f"holds shots of mission {doc['mission']!r}, not '{self.mission}'")
+            raise self._fail(f"holds shots of mission {brief(doc['mission'])}, "
+                             f"not '{self.mission}'")
         raw_shots = doc["shots"]
         if not isinstance(raw_shots, list):
             raise self._fail("'shots' must be a list")
@@ -360,7 +372,7 @@ class ShotBook:
         i = self._find(name)
         if i is None:
             known = ", ".join(f"'{n}'" for n in self.names()) or "none"
-            raise ShotError(f"no shot named '{name}' (known: {known})")
+            raise ShotError(f"no shot named {quote(name)} (known: {known})")
         return i
 
     def get(self, name: str) -> Shot:

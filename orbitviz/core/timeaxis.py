@@ -17,8 +17,22 @@ import numpy as np
 from skyfield.api import load
 
 from orbitviz.core.constants import DAY_S
+from orbitviz.core.userfiles import quote
 
 _TIMESCALE = None
+
+_UTC = _dt.timezone.utc
+#: The instants orbitviz shows (and any TIME may name): inside the span of JPL DE421, the
+#: Sun's ephemeris (TDB Julian dates 2414864.5 to 2471184.5 as its kernel's segments say:
+#: 1899-07-28T23:59:18Z to 2053-10-08T23:58:51Z), with room for the 3-hour margins of
+#: Earth-orientation and Sun nodes around any instant.
+SHOWN_FIRST_UTC = _dt.datetime(1899, 7, 30, tzinfo=_UTC)
+SHOWN_LAST_UTC = _dt.datetime(2053, 10, 8, tzinfo=_UTC)
+
+
+def shown_span_text() -> str:
+    """``1899-07-30 to 2053-10-08 UTC``: the dates orbitviz shows, for messages."""
+    return f"{SHOWN_FIRST_UTC:%Y-%m-%d} to {SHOWN_LAST_UTC:%Y-%m-%d} UTC"
 
 
 def timescale():
@@ -69,6 +83,19 @@ class TimeAxis:
         t = self.ts.from_datetime(when.astimezone(_dt.timezone.utc))
         return float(((t.whole - self._whole) + (t.tt_fraction - self._frac)) * DAY_S)
 
+    def shown_span(self) -> tuple[float, float]:
+        """``(first, last)`` ``met_s`` of the instants orbitviz shows (:data:`SHOWN_FIRST_UTC`
+        to :data:`SHOWN_LAST_UTC`)."""
+        if not hasattr(self, "_shown"):
+            self._shown = (self.met_from_datetime(SHOWN_FIRST_UTC),
+                           self.met_from_datetime(SHOWN_LAST_UTC))
+        return self._shown
+
+    def shown(self, met_s: float) -> bool:
+        """Whether ``met_s`` is a finite instant within :meth:`shown_span`."""
+        a, b = self.shown_span()
+        return math.isfinite(met_s) and a <= met_s <= b
+
     def met_from_jd_utc(self, jd_whole: float, jd_fraction: float = 0.0) -> float:
         """``met_s`` of a UTC Julian date (a TLE epoch, for instance).
 
@@ -116,6 +143,8 @@ def format_met(met_s: float, digits: int = 0) -> str:
 _REL_SECONDS = re.compile(r"^T([+-])(\d+(?:\.\d*)?|\.\d+)$")
 _REL_CLOCK = re.compile(r"^T([+-])(?:(\d+)\.)?(\d{1,3}):([0-5]\d):([0-5]\d(?:\.\d*)?)$")
 _EVENT_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+#: Longest TIME text read (an ISO 8601 time with nanoseconds and an offset has 35).
+MAX_TIME_CHARS = 100
 
 
 def parse_time(text: str, axis: TimeAxis, events: Mapping[str, float] | None = None) -> float:
@@ -129,22 +158,26 @@ def parse_time(text: str, axis: TimeAxis, events: Mapping[str, float] | None = N
     s = text.strip()
     if not s:
         raise TimeParseError("empty TIME")
+    if len(s) > MAX_TIME_CHARS:
+        raise TimeParseError(f"cannot read TIME {quote(text)}: it is {len(s):,} characters "
+                             "long")
+    outside = TimeParseError(f"TIME {quote(text)} is outside the dates orbitviz shows, "
+                             f"{shown_span_text()} (the span of JPL's DE421 ephemeris)")
     if s.lower() == "now":
-        return axis.met_from_datetime(_dt.datetime.now(_dt.timezone.utc))
-    m = _REL_SECONDS.match(s)
-    if m:
-        value = float(m.group(2))
-        return -value if m.group(1) == "-" else value
-    m = _REL_CLOCK.match(s)
-    if m:
-        days = int(m.group(2) or 0)
-        value = days * DAY_S + int(m.group(3)) * 3600 + int(m.group(4)) * 60 + float(m.group(5))
-        return -value if m.group(1) == "-" else value
+        now = _dt.datetime.now(_dt.timezone.utc)
+        if not SHOWN_FIRST_UTC <= now <= SHOWN_LAST_UTC:
+            raise outside
+        return axis.met_from_datetime(now)
+    met = _relative(s)
+    if met is not None:
+        if not axis.shown(met):
+            raise outside
+        return met
     if _EVENT_ID.match(s):
         if events is not None and s in events:
             return float(events[s])
         known = ", ".join(sorted(events)) if events else "none"
-        raise TimeParseError(f"unknown event id '{s}' (known: {known})")
+        raise TimeParseError(f"unknown event id {quote(s)} (known: {known})")
     iso = s.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", s) else s
     if iso.endswith(("z", "Z")):
         iso = iso[:-1] + "+00:00"
@@ -152,12 +185,29 @@ def parse_time(text: str, axis: TimeAxis, events: Mapping[str, float] | None = N
         when = _dt.datetime.fromisoformat(iso)
     except ValueError:
         raise TimeParseError(
-            f"cannot read TIME '{text}': use ISO 8601 UTC (2021-10-05T12:22:31Z), "
+            f"cannot read TIME {quote(text)}: use ISO 8601 UTC (2021-10-05T12:22:31Z), "
             "T+SECONDS, T+[d.]hh:mm:ss, an event id or now"
         ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=_dt.timezone.utc)
+    # compared before any conversion: year 1 or 9999 with an offset overflows datetime
+    if not SHOWN_FIRST_UTC <= when <= SHOWN_LAST_UTC:
+        raise outside
     met = axis.met_from_datetime(when)
     if not math.isfinite(met):
-        raise TimeParseError(f"cannot read TIME '{text}'")
+        raise TimeParseError(f"cannot read TIME {quote(text)}")
     return met
+
+
+def _relative(s: str) -> float | None:
+    """``met_s`` of ``T±SECONDS`` or ``T±[d.]hh:mm:ss`` (possibly infinite), else None."""
+    m = _REL_SECONDS.match(s)
+    if m:
+        value = float(m.group(2))  # float, not int: 10^5000 digits is inf, not an error
+        return -value if m.group(1) == "-" else value
+    m = _REL_CLOCK.match(s)
+    if m:
+        days = float(m.group(2) or 0)
+        value = days * DAY_S + int(m.group(3)) * 3600 + int(m.group(4)) * 60 + float(m.group(5))
+        return -value if m.group(1) == "-" else value
+    return None

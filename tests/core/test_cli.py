@@ -34,8 +34,8 @@ def test_parse_state_forms():
     (["state"], "needs --at"),
     (["state", "--at", "T+0", "--from", "T+0"], "not both"),
     (["state", "--from", "T+0", "--to", "T+9"], "all of"),
-    (["state", "--from", "T+0", "--to", "T+9", "--step", "0"], "more than zero"),
-    (["state", "--from", "T+0", "--to", "T+9", "--step", "-5"], "more than zero"),
+    (["state", "--from", "T+0", "--to", "T+9", "--step", "0"], "at least 0.001 s"),
+    (["state", "--from", "T+0", "--to", "T+9", "--step", "-5"], "at least 0.001 s"),
     (["state", "--from", "T+0", "--to", "T+9", "--step", "x"], "number of seconds"),
     (["state", "--at", "T+0", "--csv"], "series"),
     (["frobnicate"], "invalid choice"),
@@ -131,7 +131,7 @@ def test_events_json(capsys):
 @pytest.mark.parametrize("argv, words", [
     (["state", "--at", "not-a-time!"], "cannot read TIME"),
     (["state", "--at", "2030-01-01T00:00:00Z"], "no object exists"),
-    (["state", "--from", "T+0", "--to", "T+60", "--step", "0"], "more than zero"),
+    (["state", "--from", "T+0", "--to", "T+60", "--step", "0"], "at least 0.001 s"),
     (["state", "--from", "T+60", "--to", "T+0", "--step", "1"], "before --from"),
     (["state", "--at", "launch"], "unknown event id"),
 ])

@@ -60,7 +60,7 @@ def test_parse_the_three_forms():
     (["--from", "T+0", "--to", "T+9", "--out", "c.avi"], "unknown extension '.avi'"),
     (["--from", "T+0", "--to", "T+9", "--out", "c.mp4", "--transparent"], "MP4 has no alpha"),
     (["--from", "T+0", "--to", "T+9", "--out", "c.mp4", "--fps", "0"], "between 1 and 240"),
-    (["--from", "T+0", "--to", "T+9", "--out", "c.mp4", "--rate", "-1"], "above 0"),
+    (["--from", "T+0", "--to", "T+9", "--out", "c.mp4", "--rate", "-1"], "between 0.001 and"),
     (["--events", "--out", "sheet.png"], "folder"),
     (["--at", "T+0", "--shot", "x", "--out", "a.png"], "one of"),
     (["--at", "T+0", "--shots", "s.json", "--out", "a.png"], "goes with --shot"),

@@ -57,7 +57,8 @@ def test_tle_option_everywhere():
     assert ns.tle == ["a.tle"]
     assert parse_args(["state", "--at", "T+0"]).tle == []
     export_help = build_parser()._subparsers._group_actions[0].choices["export"].format_help()
-    assert "do not show them yet" in export_help
+    assert "do not show them yet" not in export_help  # they are drawn (issue 14)
+    assert "drawn in the pictures" in export_help
 
 
 def test_state_lists_good_objects_and_reports_bad_lines(capsys, mixed):
