@@ -333,14 +333,16 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
             return self._gl
         g = {"group": group}
         attrs = ["a_pos", "a_normal", "a_uv"]
-        g["earth_prog"] = compile_program(EARTH_VS, EARTH_FS, attrs)
-        g["detail_prog"] = compile_program(EARTH_VS, "#define DETAIL 1\n" + EARTH_FS, attrs)
+        for key, defines in (("earth", ""), ("limb", "#define LIMB 1\n"),
+                             ("detail", "#define LIMB 1\n#define DETAIL 1\n")):
+            g[f"{key}_prog"] = compile_program(EARTH_VS, defines + EARTH_FS, attrs)
         g["atmo_prog"] = compile_program(ATMO_VS, ATMO_FS, ["a_pos"])
         # uniform locations, looked up once; constant uniforms are set once (a program
         # keeps its uniforms' values)
         names = ("u_mvp", "u_sun", "u_eye", "u_night_on", "u_atmo_on", "u_day", "u_detail",
-                 "u_win", "u_inflate_km", "u_radius", "u_flat", "u_scale_h")
-        for key in ("earth", "detail"):
+                 "u_win", "u_inflate_km", "u_radius", "u_flat", "u_glow_k", "u_eye_s",
+                 "u_eye2_s")
+        for key in ("earth", "limb", "detail"):
             prog = g[f"{key}_prog"]
             g[f"{key}_u"] = u = _uniform_locations(prog, names)
             GL.glUseProgram(prog)
@@ -348,7 +350,7 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
             GL.glUniform1i(u["u_detail"], 1)
             GL.glUniform1f(u["u_radius"], R_EARTH_EQ_KM)
             GL.glUniform1f(u["u_flat"], R_EARTH_EQ_KM / R_EARTH_POLAR_KM)
-            GL.glUniform1f(u["u_scale_h"], ATMOSPHERE_SCALE_HEIGHT_KM)
+            GL.glUniform1f(u["u_glow_k"], 1.0 / (ATMOSPHERE_SCALE_HEIGHT_KM * np.log(2.0)))
         g["atmo_u"] = _uniform_locations(g["atmo_prog"], (
             "u_mvp", "u_sun", "u_eye", "u_radius", "u_flat", "u_scale_h"))
         GL.glUseProgram(g["atmo_prog"])
@@ -399,13 +401,16 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
         GL.glEnable(GL.GL_CULL_FACE)
         GL.glCullFace(GL.GL_BACK)
         GL.glFrontFace(GL.GL_CCW)
-        prog, u = (g["detail_prog"], g["detail_u"]) if detail else (g["earth_prog"],
-                                                                       g["earth_u"])
         far = float(np.linalg.norm(eye_itrs)) - R_EARTH_EQ_KM > LOD_EYE_HEIGHT_KM
+        variant = "detail" if detail else "earth" if far else "limb"
+        prog, u = g[f"{variant}_prog"], g[f"{variant}_u"]
         GL.glUseProgram(prog)
         try:
             GL.glUniformMatrix4fv(u["u_mvp"], 1, False, mvp)
             GL.glUniform1f(u["u_inflate_km"], self._chord_gap_km[far])
+            eye_s = eye_itrs.astype(np.float64) * (1.0, 1.0, R_EARTH_EQ_KM / R_EARTH_POLAR_KM)
+            GL.glUniform3fv(u["u_eye_s"], 1, eye_s.astype(np.float32))
+            GL.glUniform1f(u["u_eye2_s"], float(eye_s @ eye_s))
             if detail:
                 u0, v0, du, dv = g["detail"].window.uv_rect()
                 GL.glUniform4f(u["u_win"], u0, v0, 1.0 / du, 1.0 / dv)

@@ -3,8 +3,8 @@
 Frames and units: positions and the eye in ITRS km, the Sun a unit vector in ITRS.
 The sources use ``attribute``/``varying``, ``TEX2D`` and ``OUT_COLOR``
 (:func:`orbitviz.render.tracks.glsl_header` maps them onto the context's GLSL version).
-The ground's fragment shader has a variant with ``#define DETAIL`` that also samples the
-fine window (:mod:`orbitviz.render.earthdetail`).
+The ground's fragment shader has variants: ``#define LIMB`` draws the limb's coverage
+(below), ``#define DETAIL`` also samples the fine window (:mod:`orbitviz.render.earthdetail`).
 
 The limb. The mesh's facets are chords, up to ``u_inflate_km`` inside the ellipsoid: left
 so, the drawn outline is a polygon inside the true one, and the sky glow, which is computed
@@ -13,7 +13,10 @@ issue 12). The vertex shader lifts the vertices near the outline by that gap, so
 outline encloses the ellipsoid's; the fragment shader then finds, for each fragment, the
 height above the ellipsoid of its sight line's closest approach, and draws the Earth with
 the share of the pixel it covers (a one-pixel ramp from ``fwidth``) over the glow the shell
-draws there: a smooth limb, with the atmosphere on or off.
+draws there: a smooth limb, with the atmosphere on or off. Far away (the coarse mesh,
+over 8,000 km up) the lifted vertices alone close the gaps, which are then under a
+pixel, and the coverage is left out: on a software rasteriser it cost about a sixth of
+the whole-Earth frame (``docs/performance.md``).
 """
 
 # The lighting angles are computed per vertex and interpolated: they vary smoothly over a
@@ -24,20 +27,26 @@ uniform mat4 u_mvp;
 uniform vec3 u_sun;        // unit, ITRS
 uniform vec3 u_eye;        // camera position, ITRS km
 uniform float u_inflate_km;
+uniform float u_flat;      // a / b
+uniform float u_atmo_on;
 attribute vec3 a_pos;
 attribute vec3 a_normal;
 attribute vec2 a_uv;
 varying vec2 v_uv;
 varying vec3 v_light;      // cosines: (sun, view, half-vector) with the normal
-varying vec3 v_pos;        // ITRS km, lifted near the outline
+varying vec3 v_ray;        // eye → vertex (lifted), in the stretched frame, km
+varying vec3 v_glow;       // the shell's glow colour at the limb here (0: atmosphere off)
 void main() {
     vec3 v = normalize(u_eye - a_pos);
     float mu_v = dot(a_normal, v);
     vec3 p = a_pos + a_normal * (u_inflate_km * (1.0 - smoothstep(0.0, 0.25, mu_v)));
     vec3 h = normalize(u_sun + v);
-    v_light = vec3(dot(a_normal, u_sun), max(mu_v, 0.0), max(dot(a_normal, h), 0.0));
+    float mu_s = dot(a_normal, u_sun);
+    v_light = vec3(mu_s, max(mu_v, 0.0), max(dot(a_normal, h), 0.0));
     v_uv = a_uv;
-    v_pos = p;
+    v_ray = (p - u_eye) * vec3(1.0, 1.0, u_flat);
+    v_glow = mix(vec3(1.0, 0.45, 0.18), vec3(0.32, 0.62, 1.0), smoothstep(-0.08, 0.25, mu_s))
+           * (smoothstep(-0.22, 0.12, mu_s) * 0.95 * u_atmo_on);
     gl_Position = u_mvp * vec4(p, 1.0);
 }
 """
@@ -48,13 +57,14 @@ uniform sampler2D u_detail; // the fine window, same layout
 uniform vec4 u_win;        // window: u0, v0, 1/du, 1/dv in the global map's uv
 uniform float u_night_on;
 uniform float u_atmo_on;
-uniform vec3 u_eye;        // ITRS km
+uniform vec3 u_eye_s;      // the eye in the stretched frame (z scaled by a/b), km
+uniform float u_eye2_s;    // |u_eye_s|^2, km^2 (float64 on the CPU)
 uniform float u_radius;    // equatorial radius, km
-uniform float u_flat;      // a / b
-uniform float u_scale_h;   // glow scale height, km
+uniform float u_glow_k;    // 1 / (scale height · ln 2), per km
 varying vec2 v_uv;
 varying vec3 v_light;
-varying vec3 v_pos;
+varying vec3 v_ray;
+varying vec3 v_glow;
 
 // Gamma 2 (a multiply and a square root) stands in for sRGB's 2.2: on a software
 // rasteriser pow() on three channels costs more than the texture fetch. No branches:
@@ -95,17 +105,21 @@ void main() {
     vec3 haze = vec3(0.30, 0.55, 1.0);
     col = mix(col, haze * (0.25 + 0.75 * lit), u_atmo_on * lit * (0.03 + 0.55 * m * m));
 
+#ifdef LIMB
     // The limb: the share of the pixel inside the ellipsoid's outline, over the glow that
     // the atmosphere shell draws beyond it (same formula; black with the atmosphere off).
-    vec3 stretch = vec3(1.0, 1.0, u_flat);
-    vec3 e = u_eye * stretch;
-    vec3 d = normalize(v_pos * stretch - e);
-    float hgt = length(e - d * dot(e, d)) - u_radius;
+    // The sight line's closest approach b to the centre: b^2 = |e|^2 - (e.r)^2/|r|^2, and
+    // its height over the surface (b^2 - a^2)/2a, exact enough within a pixel of the limb
+    // and of the right sign everywhere.
+    float er = dot(u_eye_s, v_ray);
+    float hgt = (u_eye2_s - er * er / dot(v_ray, v_ray) - u_radius * u_radius)
+              * (0.5 / u_radius);
     float cover = clamp(0.5 - hgt / max(fwidth(hgt), 1e-4), 0.0, 1.0);
-    vec3 glow = mix(vec3(1.0, 0.45, 0.18), vec3(0.32, 0.62, 1.0), smoothstep(-0.08, 0.25, mu_s))
-              * (exp(-max(hgt, 0.0) / u_scale_h) * smoothstep(-0.22, 0.12, mu_s) * 0.95
-                 * u_atmo_on);
+    vec3 glow = v_glow * exp2(-max(hgt, 0.0) * u_glow_k);
     OUT_COLOR = vec4(mix(glow, sqrt(clamp(col, 0.0, 1.0)), cover), 1.0);
+#else
+    OUT_COLOR = vec4(sqrt(clamp(col, 0.0, 1.0)), 1.0);
+#endif
 }
 """
 
