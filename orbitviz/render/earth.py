@@ -33,6 +33,15 @@ view and half-vector angles come interpolated from the vertices):
   the sight line above the surface (scale height ``ATMOSPHERE_SCALE_HEIGHT_KM``), lit by
   the Sun with a red twilight fringe.
 
+The limb: vertices near the outline are lifted by the facets' chord gap and the ground's
+fragment shader draws the Earth with the share of each pixel it covers over the glow
+(:mod:`orbitviz.render.earthshaders` says why).
+
+The ground under close views: within ``DETAIL_RANGE_KM`` of the point the camera looks at,
+the fine 30″ tiles (:mod:`orbitviz.core.earthtiles` chooses the window from the eye's
+position and view direction, which :meth:`EarthItem.paint` reads from the view matrix;
+:mod:`orbitviz.render.earthdetail` assembles and uploads it) replace the global map there.
+
 No GL call happens outside :meth:`EarthItem.paint`.
 """
 
@@ -46,8 +55,11 @@ from OpenGL import GL
 from pyqtgraph.opengl import GLGraphicsItem
 from pyqtgraph.Qt import QtGui
 
+from orbitviz.core import earthtiles
 from orbitviz.core.assets import asset_path
 from orbitviz.core.constants import R_EARTH_EQ_KM, WGS84_F
+from orbitviz.render.earthdetail import DetailTexture, available_tiles
+from orbitviz.render.earthshaders import ATMO_FS, ATMO_VS, EARTH_FS, EARTH_VS
 from orbitviz.render.tracks import compile_program, gl_matrix, qmatrix_to_numpy
 
 __all__ = ["EarthItem", "ellipsoid_mesh", "geodetic_to_uv", "load_texture_array",
@@ -128,6 +140,15 @@ def coarse_indices(n_lat: int, n_lon: int, stride: int = 2) -> np.ndarray:
 #: its facets (1.9 km sagitta at 64 × 128) stay under a third of a pixel from there, and a
 #: software rasteriser pays per triangle.
 LOD_EYE_HEIGHT_KM = 8000.0
+
+
+def chord_gap_km(step_deg: float) -> float:
+    """Largest depth of the ellipsoid below a facet of a grid of ``step_deg`` cells: the
+    sagitta over a triangle's circumradius (half its hypotenuse, step·√2/2), with 5 % for
+    the ellipsoid's flattening, km."""
+    half = np.radians(step_deg * np.sqrt(2.0) / 2.0 * 1.05)
+    return float(R_EARTH_EQ_KM * (1.0 - np.cos(half)))
+
 
 
 def model_matrix(itrs_to_world, center_scene) -> np.ndarray:
@@ -241,128 +262,6 @@ def day_night_levels() -> tuple[np.ndarray, ...]:
 
 
 # ---------------------------------------------------------------------------------------
-# Shaders
-# ---------------------------------------------------------------------------------------
-
-# The lighting angles are computed per vertex and interpolated: they vary smoothly over a
-# facet (1.4° of arc, 2.8° at the coarse level), so the error of interpolating them is
-# under 3e-4 in a cosine, while on a software rasteriser every fragment instruction counts.
-_EARTH_VS = """
-uniform mat4 u_mvp;
-uniform vec3 u_sun;        // unit, ITRS
-uniform vec3 u_eye;        // camera position, ITRS km
-attribute vec3 a_pos;
-attribute vec3 a_normal;
-attribute vec2 a_uv;
-varying vec2 v_uv;
-varying vec3 v_light;      // cosines: (sun, view, half-vector) with the normal
-void main() {
-    vec3 v = normalize(u_eye - a_pos);
-    vec3 h = normalize(u_sun + v);
-    v_light = vec3(dot(a_normal, u_sun), max(dot(a_normal, v), 0.0),
-                   max(dot(a_normal, h), 0.0));
-    v_uv = a_uv;
-    gl_Position = u_mvp * vec4(a_pos, 1.0);
-}
-"""
-
-_EARTH_FS = """
-uniform sampler2D u_day;   // rgb: Blue Marble (sRGB), a: city lights
-uniform float u_night_on;
-uniform float u_atmo_on;
-varying vec2 v_uv;
-varying vec3 v_light;
-
-// Gamma 2 (a multiply and a square root) stands in for sRGB's 2.2: on a software
-// rasteriser pow() on three channels costs more than the texture fetch. No branches:
-// llvmpipe runs both sides of a branch anyway.
-void main() {
-    vec4 texel = TEX2D(u_day, v_uv);
-    vec3 albedo = texel.rgb * texel.rgb;
-    float mu_s = v_light.x;
-
-    // Day side: softened Lambert with a soft terminator (about +-6 degrees of solar elevation).
-    float day = smoothstep(-0.10, 0.10, mu_s);
-    float lambert = 0.30 + 0.70 * sqrt(max(mu_s, 0.0));
-    vec3 twilight = mix(vec3(1.0, 0.50, 0.25), vec3(1.0), smoothstep(0.0, 0.25, mu_s));
-    vec3 col = albedo * (lambert * day * 1.15) * twilight;
-
-    // Sun glint on water (Blue Marble oceans are dark and blue): (n.h)^220, written as
-    // exp2(-220/ln2 (1 - n.h)): the two differ by at most 0.13 % of the peak.
-    float water = smoothstep(0.01, 0.07, texel.b - max(texel.r, texel.g))
-                * (1.0 - smoothstep(0.25, 0.45, texel.b));
-    float glint = exp2(-317.4 * (1.0 - v_light.z)) * water * day;
-    col += vec3(1.0, 0.93, 0.80) * (glint * 0.22);
-
-    // Night side: faint land, then the city lights below the terminator.
-    float night = 1.0 - smoothstep(-0.12, 0.04, mu_s);
-    col += albedo * (0.025 * night);
-    col += vec3(1.0, 0.72, 0.38) * (texel.a * texel.a * 1.6 * night * u_night_on);
-
-    // Atmospheric haze towards the lit limb: (1 - mu_v)^4.
-    float m = 1.0 - v_light.y;
-    m *= m;
-    float lit = smoothstep(-0.15, 0.35, mu_s);
-    vec3 haze = vec3(0.30, 0.55, 1.0);
-    col = mix(col, haze * (0.25 + 0.75 * lit), u_atmo_on * lit * (0.03 + 0.55 * m * m));
-
-    OUT_COLOR = vec4(sqrt(clamp(col, 0.0, 1.0)), 1.0);
-}
-"""
-
-# The shell is drawn at the far plane, its back faces culled: where the Earth's disc
-# already wrote depth, its fragments fail the depth test before shading, so only the ring
-# beyond the limb is shaded (the haze over the disc itself comes from the Earth's own
-# shader). The shader has no discard, which would put the depth test after the shading on
-# a software rasteriser. (From inside the shell, below its top, no glow is drawn.)
-_ATMO_VS = """
-uniform mat4 u_mvp;
-attribute vec3 a_pos;
-varying vec3 v_pos;
-void main() {
-    v_pos = a_pos;
-    vec4 p = u_mvp * vec4(a_pos, 1.0);
-    gl_Position = vec4(p.xy, p.w, p.w);
-}
-"""
-
-# Everything is computed in "stretched" coordinates where z is scaled by a/b, turning the
-# ellipsoid into a sphere of radius a: the sight line's closest approach to the centre
-# then gives its height above the surface.
-_ATMO_FS = """
-uniform vec3 u_sun;        // unit, ITRS
-uniform vec3 u_eye;        // camera position, ITRS km
-uniform float u_radius;    // equatorial radius, km
-uniform float u_flat;      // a / b
-uniform float u_scale_h;   // glow scale height, km
-varying vec3 v_pos;
-
-void main() {
-    vec3 stretch = vec3(1.0, 1.0, u_flat);
-    vec3 p = v_pos * stretch;
-    vec3 e = u_eye * stretch;
-    vec3 d = normalize(p - e);
-    vec3 c = e + d * max(-dot(e, d), 0.0);     // closest approach of the sight line
-    float b = length(c);
-    float height = b - u_radius;
-    float glow;
-    if (height > 0.0) {
-        glow = exp(-height / u_scale_h);       // over the limb
-    } else {
-        // In front of the disc: the haze thins away from the limb.
-        glow = 0.55 * exp(height / (5.0 * u_scale_h));
-    }
-    vec3 nc = c / max(b, 1.0);
-    if (height <= 0.0) nc = normalize(p);
-    float mu = dot(nc, u_sun);
-    float lit = smoothstep(-0.22, 0.12, mu);
-    vec3 color = mix(vec3(1.0, 0.45, 0.18), vec3(0.32, 0.62, 1.0), smoothstep(-0.08, 0.25, mu));
-    OUT_COLOR = vec4(color * glow * lit * 0.95, 1.0);
-}
-"""
-
-
-# ---------------------------------------------------------------------------------------
 # The item
 # ---------------------------------------------------------------------------------------
 
@@ -377,6 +276,9 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
         shell = ellipsoid_mesh(n_lat // 4, n_lon // 4, height_km=ATMOSPHERE_TOP_KM)
         self._shell_pos, self._shell_idx = shell[0], shell[3]
         self._coarse_idx = coarse_indices(n_lat, n_lon)
+        step = max(180.0 / n_lat, 360.0 / n_lon)
+        # vertices near the outline are lifted by this (km); key: the coarse mesh is drawn
+        self._chord_gap_km = {False: chord_gap_km(step), True: chord_gap_km(2.0 * step)}
         self._model = model_matrix(np.eye(3), np.zeros(3))
         self._sun_world = np.array([1.0, 0.0, 0.0])
         self._night_on = True
@@ -414,6 +316,14 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
         """The current model matrix (row-major (4,4), ITRS km → scene units)."""
         return self._model.copy()
 
+    def detail_window(self, eye_itrs_km, forward_itrs):
+        """The fine-tile window for an eye at ``eye_itrs_km`` looking along
+        ``forward_itrs`` (ITRS), or None (:func:`orbitviz.core.earthtiles.choose_window`;
+        kept while the looked-at point stays well inside it). Called by paint(), which
+        has both from the view matrix: the scene needs to feed nothing."""
+        current = self._gl["detail"].window if self._gl is not None else None
+        return earthtiles.choose_window(eye_itrs_km, forward_itrs, available_tiles(), current)
+
     # --- GL ----------------------------------------------------------------------------
 
     def _ensure_gl(self) -> dict:
@@ -422,16 +332,27 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
         if self._gl is not None and self._gl["group"] is group:
             return self._gl
         g = {"group": group}
-        g["earth_prog"] = compile_program(_EARTH_VS, _EARTH_FS, ["a_pos", "a_normal", "a_uv"])
-        g["atmo_prog"] = compile_program(_ATMO_VS, _ATMO_FS, ["a_pos"])
+        attrs = ["a_pos", "a_normal", "a_uv"]
+        for key, defines in (("earth", ""), ("limb", "#define LIMB 1\n"),
+                             ("detail", "#define LIMB 1\n#define DETAIL 1\n")):
+            g[f"{key}_prog"] = compile_program(EARTH_VS, defines + EARTH_FS, attrs)
+        g["atmo_prog"] = compile_program(ATMO_VS, ATMO_FS, ["a_pos"])
         # uniform locations, looked up once; constant uniforms are set once (a program
         # keeps its uniforms' values)
-        g["earth_u"] = _uniform_locations(g["earth_prog"], (
-            "u_mvp", "u_sun", "u_eye", "u_night_on", "u_atmo_on", "u_day"))
+        names = ("u_mvp", "u_sun", "u_eye", "u_night_on", "u_atmo_on", "u_day", "u_detail",
+                 "u_win", "u_inflate_km", "u_radius", "u_flat", "u_glow_k", "u_eye_s",
+                 "u_eye2_s")
+        for key in ("earth", "limb", "detail"):
+            prog = g[f"{key}_prog"]
+            g[f"{key}_u"] = u = _uniform_locations(prog, names)
+            GL.glUseProgram(prog)
+            GL.glUniform1i(u["u_day"], 0)
+            GL.glUniform1i(u["u_detail"], 1)
+            GL.glUniform1f(u["u_radius"], R_EARTH_EQ_KM)
+            GL.glUniform1f(u["u_flat"], R_EARTH_EQ_KM / R_EARTH_POLAR_KM)
+            GL.glUniform1f(u["u_glow_k"], 1.0 / (ATMOSPHERE_SCALE_HEIGHT_KM * np.log(2.0)))
         g["atmo_u"] = _uniform_locations(g["atmo_prog"], (
             "u_mvp", "u_sun", "u_eye", "u_radius", "u_flat", "u_scale_h"))
-        GL.glUseProgram(g["earth_prog"])
-        GL.glUniform1i(g["earth_u"]["u_day"], 0)
         GL.glUseProgram(g["atmo_prog"])
         u = g["atmo_u"]
         GL.glUniform1f(u["u_radius"], R_EARTH_EQ_KM)
@@ -453,6 +374,7 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
             g["ibo"].append((ibo, int(idx.size)))
         GL.glBindBuffer(GL.GL_ELEMENT_ARRAY_BUFFER, 0)
         g["day"] = _upload_texture(day_night_levels(), mipmap=True)
+        g["detail"] = DetailTexture()
         self._gl = g
         return g
 
@@ -467,6 +389,9 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
         sun_itrs = (rot.T @ self._sun_world).astype(np.float32)
         # the model-view matrix is a rotation and a translation: its inverse is (Rᵀ, −Rᵀt)
         eye_itrs = (-view[:3, :3].T @ view[:3, 3]).astype(np.float32)
+        forward_itrs = -view[2, :3]  # the eye looks along its −z
+        detail = g["detail"].show(self.detail_window(eye_itrs, forward_itrs),
+                                  day_night_levels()[0])
 
         # --- the ground: opaque, depth-tested, back faces culled --------------------------
         GL.glEnable(GL.GL_DEPTH_TEST)
@@ -476,10 +401,21 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
         GL.glEnable(GL.GL_CULL_FACE)
         GL.glCullFace(GL.GL_BACK)
         GL.glFrontFace(GL.GL_CCW)
-        prog, u = g["earth_prog"], g["earth_u"]
+        far = float(np.linalg.norm(eye_itrs)) - R_EARTH_EQ_KM > LOD_EYE_HEIGHT_KM
+        variant = "detail" if detail else "earth" if far else "limb"
+        prog, u = g[f"{variant}_prog"], g[f"{variant}_u"]
         GL.glUseProgram(prog)
         try:
             GL.glUniformMatrix4fv(u["u_mvp"], 1, False, mvp)
+            GL.glUniform1f(u["u_inflate_km"], self._chord_gap_km[far])
+            eye_s = eye_itrs.astype(np.float64) * (1.0, 1.0, R_EARTH_EQ_KM / R_EARTH_POLAR_KM)
+            GL.glUniform3fv(u["u_eye_s"], 1, eye_s.astype(np.float32))
+            GL.glUniform1f(u["u_eye2_s"], float(eye_s @ eye_s))
+            if detail:
+                u0, v0, du, dv = g["detail"].window.uv_rect()
+                GL.glUniform4f(u["u_win"], u0, v0, 1.0 / du, 1.0 / dv)
+                GL.glActiveTexture(GL.GL_TEXTURE1)
+                GL.glBindTexture(GL.GL_TEXTURE_2D, g["detail"].tex)
             GL.glUniform3fv(u["u_sun"], 1, sun_itrs)
             GL.glUniform3fv(u["u_eye"], 1, eye_itrs)
             GL.glUniform1f(u["u_night_on"], float(self._night_on))
@@ -490,11 +426,14 @@ class EarthItem(GLGraphicsItem.GLGraphicsItem):
                 GL.glBindBuffer(GL.GL_ARRAY_BUFFER, g["vbo"][key])
                 GL.glVertexAttribPointer(loc, n, GL.GL_FLOAT, False, 0, _NULL)
                 GL.glEnableVertexAttribArray(loc)
-            far = float(np.linalg.norm(eye_itrs)) - R_EARTH_EQ_KM > LOD_EYE_HEIGHT_KM
             _draw_indexed(*g["ibo"][2 if far else 0])
             for loc in (1, 2):
                 GL.glDisableVertexAttribArray(loc)
             GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
+            if detail:
+                GL.glActiveTexture(GL.GL_TEXTURE1)
+                GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
+                GL.glActiveTexture(GL.GL_TEXTURE0)
 
             # --- the atmosphere: additive, depth-tested, no depth writes ------------------
             if self._atmo_on:
