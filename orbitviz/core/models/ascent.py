@@ -59,7 +59,7 @@ from orbitviz.core.constants import (G0_M_S2, MU_EARTH_KM3_S2, OMEGA_EARTH_RAD_S
 from orbitviz.core.geodesy import (R_EARTH_MEAN_KM, ellipsoid_radius_km, geodetic_to_itrs,
                                    itrs_to_geodetic)
 from orbitviz.core.models.base import ModelContext, ModelResult
-from orbitviz.core.models.dynamics import gravity_j2, orbit_elements, rk4_step
+from orbitviz.core.models.dynamics import gravity_j2, integrate, orbit_elements, rk4_step
 from orbitviz.core.trajectory import Trajectory
 
 ASSET = ("mission", "soyuz-2.1a.toml")
@@ -371,25 +371,19 @@ class _AscentModel:
         self.booster_sep_state = None
         for j, sg in enumerate(self.segments):
             self._enter(sg, s)
-            f = self._deriv_for(sg)
-            span = sg.t1 - sg.t0
-            n = max(1, int(math.ceil(span / self.step - 1e-9)))
-            h = span / n
             self.seg_start_index.append(len(times) - 1)
-            for k in range(n):
-                t = sg.t0 + k * h
-                q, load = self._aux(t, s, sg)
+            seg_t, seg_s = integrate(self._deriv_for(sg), sg.t0, s, sg.t1, self.step)
+            # dynamic pressure and load at every node of the segment (its end before any drop)
+            for t, st in zip(seg_t, seg_s):
+                q, load = self._aux(t, st, sg)
                 if q > max_q:
                     max_q, max_q_t = q, t
                 if load > peak_load:
                     peak_load, peak_load_t = load, t
-                s = rk4_step(f, t, s, h)
-                times.append(sg.t1 if k == n - 1 else sg.t0 + (k + 1) * h)
-                states.append(s)
-                seg_of.append(j)
-            q, load = self._aux(sg.t1, s, sg)  # end of segment, before any drop
-            if load > peak_load:
-                peak_load, peak_load_t = load, sg.t1
+            times.extend(seg_t[1:])
+            states.extend(seg_s[1:])
+            seg_of.extend([j] * (len(seg_t) - 1))
+            s = seg_s[-1]
             if sg.t1 == self.t_bs:
                 self.booster_sep_state = s
         self.times, self.states, self.seg_of = times, states, seg_of

@@ -58,13 +58,41 @@ def rk4_step(f: Deriv, t: float, s: State, h: float) -> State:
     return tuple(a + h6 * (b + 2.0 * c + 2.0 * d + e) for a, b, c, d, e in zip(s, k1, k2, k3, k4))
 
 
-def integrate(f: Deriv, t0: float, s0: State, t1: float, max_step: float,
-              stop: Callable[[float, State], bool] | None = None):
-    """Integrate from ``t0`` to ``t1`` with equal RK4 steps no longer than ``max_step``.
+def _refine_crossing(f: Deriv, t0: float, s0: State, h: float,
+                     crossing: Callable[[State], float]):
+    """Instant and state in ``[t0, t0 + h]`` where ``crossing(state)`` reaches zero
+    (``crossing(s0) > 0`` and ≤ 0 after the full step), by Illinois regula falsi on partial
+    RK4 steps from ``s0``."""
+    a, ga = 0.0, crossing(s0)
+    b = h
+    sb = rk4_step(f, t0, s0, h)
+    gb = crossing(sb)
+    dt, s = b, sb
+    side = 0
+    for _ in range(40):
+        dt = (a * gb - b * ga) / (gb - ga)
+        s = rk4_step(f, t0, s0, dt)
+        gs = crossing(s)
+        if abs(gs) < 1e-7 or (b - a) < 1e-9:
+            break
+        if gs > 0:
+            a, ga = dt, gs
+            if side == 1:
+                gb *= 0.5
+            side = 1
+        else:
+            b, gb = dt, gs
+            if side == -1:
+                ga *= 0.5
+            side = -1
+    return t0 + dt, s
 
-    Returns ``(times, states)`` lists including both ends. If ``stop(t, s)`` turns true
-    after a step, integration ends there (the caller may refine the crossing).
-    """
+
+def _run(f: Deriv, t0: float, s0: State, t1: float, max_step: float,
+         crossing: Callable[[State], float] | None):
+    """The one RK4 loop of the models (ascent, rendezvous, return): equal steps no longer
+    than ``max_step`` from ``t0`` to ``t1``, optionally ending on a zero of ``crossing``.
+    Returns ``(times, states, crossed)``."""
     span = t1 - t0
     n = max(1, int(math.ceil(abs(span) / max_step - 1e-9)))
     h = span / n
@@ -73,13 +101,34 @@ def integrate(f: Deriv, t0: float, s0: State, t1: float, max_step: float,
     s = tuple(s0)
     for k in range(1, n + 1):
         t = t0 + (k - 1) * h
-        s = rk4_step(f, t, s, h)
+        s_new = rk4_step(f, t, s, h)
         tk = t1 if k == n else t0 + k * h
+        if crossing is not None and crossing(s_new) <= 0.0:
+            tc, sc = _refine_crossing(f, t, s, tk - t, crossing)
+            times.append(tc)
+            states.append(sc)
+            return times, states, True
         times.append(tk)
-        states.append(s)
-        if stop is not None and stop(tk, s):
-            break
+        states.append(s_new)
+        s = s_new
+    return times, states, False
+
+
+def integrate(f: Deriv, t0: float, s0: State, t1: float, max_step: float):
+    """Integrate from ``t0`` to ``t1`` with equal RK4 steps no longer than ``max_step``.
+
+    Returns ``(times, states)`` lists including both ends (``times[-1] == t1``).
+    """
+    times, states, _ = _run(f, t0, s0, t1, max_step, None)
     return times, states
+
+
+def integrate_until(f: Deriv, t0: float, s0: State, t1: float, max_step: float,
+                    crossing: Callable[[State], float]):
+    """As :func:`integrate`, but stop at the first zero of ``crossing(state)`` (positive
+    at the start): the step after which it is ≤ 0 is cut short onto the zero (Illinois
+    regula falsi on partial steps). Returns ``(times, states, crossed)``."""
+    return _run(f, t0, s0, t1, max_step, crossing)
 
 
 def as_arrays(times, states):

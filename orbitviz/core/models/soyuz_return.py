@@ -55,7 +55,8 @@ from orbitviz.core.constants import G0_M_S2
 from orbitviz.core.geodesy import R_EARTH_MEAN_KM, great_circle_km, itrs_to_geodetic
 from orbitviz.core.geodesy import height_along_radius_km as approx_alt_km
 from orbitviz.core.models.base import ModelContext, ModelResult
-from orbitviz.core.models.dynamics import gravity_j2, lvlh_basis, rk4_step
+from orbitviz.core.models.dynamics import (gravity_j2, integrate, integrate_until,
+                                           lvlh_basis, rk4_step)
 from orbitviz.core.trajectory import Trajectory
 
 PARAMS_FILE = ("mission", "soyuz-ms-return.toml")
@@ -138,55 +139,15 @@ class _Segment:
         return self.rv(t, rk4_step(self.deriv, self.times[i], self.states[i], dt))
 
 
-def _refine(f, t0, s0, h, g):
-    """Instant and state in ``[t0, t0 + h]`` where ``g(state)`` crosses zero (``g(s0) > 0``,
-    ``g`` at ``t0 + h`` ≤ 0), by Illinois regula falsi on partial RK4 steps."""
-    a, ga = 0.0, g(s0)
-    b = h
-    sb = rk4_step(f, t0, s0, h)
-    gb = g(sb)
-    dt, s = b, sb
-    side = 0
-    for _ in range(40):
-        dt = (a * gb - b * ga) / (gb - ga)
-        s = rk4_step(f, t0, s0, dt)
-        gs = g(s)
-        if abs(gs) < 1e-7 or (b - a) < 1e-9:
-            break
-        if gs > 0:
-            a, ga = dt, gs
-            if side == 1:
-                gb *= 0.5
-            side = 1
-        else:
-            b, gb = dt, gs
-            if side == -1:
-                ga *= 0.5
-            side = -1
-    return t0 + dt, s
-
-
 def _integrate(f, t0, s0, t1, h_max, g=None) -> tuple[_Segment, bool]:
-    """RK4 from ``t0`` to ``t1`` in equal steps ≤ ``h_max``. With ``g``, stops at the first
-    zero crossing of ``g(state)`` (refined to an exact node). Returns (segment, crossed)."""
-    n = max(1, int(math.ceil((t1 - t0) / h_max - 1e-9)))
-    h = (t1 - t0) / n
-    times = [t0]
-    states = [tuple(s0)]
-    s = tuple(s0)
-    for k in range(1, n + 1):
-        t = t0 + (k - 1) * h
-        s_new = rk4_step(f, t, s, h)
-        tk = t1 if k == n else t0 + k * h
-        if g is not None and g(s_new) <= 0.0:
-            tc, sc = _refine(f, t, s, tk - t, g)
-            times.append(tc)
-            states.append(sc)
-            return _Segment(f, times, states), True
-        times.append(tk)
-        states.append(s_new)
-        s = s_new
-    return _Segment(f, times, states), False
+    """RK4 from ``t0`` to ``t1`` in equal steps ≤ ``h_max`` (:func:`dynamics.integrate`);
+    with ``g``, stops at the first zero crossing of ``g(state)`` (refined to an exact node).
+    Returns (segment, crossed)."""
+    if g is None:
+        times, states = integrate(f, t0, s0, t1, h_max)
+        return _Segment(f, times, states), False
+    times, states, hit = integrate_until(f, t0, s0, t1, h_max, g)
+    return _Segment(f, times, states), hit
 
 
 # ----------------------------------------------------------------------------------
