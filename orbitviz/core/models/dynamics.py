@@ -8,6 +8,7 @@ Frames and units: GCRS (treated as inertial over the mission), km, km/s, seconds
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Callable, Sequence
 
@@ -171,3 +172,54 @@ def lvlh_basis(r, v):
     y = -hn / np.linalg.norm(hn)
     x = np.cross(y, z)
     return np.stack([x, y, z])
+
+
+class Arc:
+    """One stretch integrated with one derivative function: its RK4 nodes, and the state
+    at any instant inside by one partial RK4 step from the node before it (the model's own
+    integrator, which the cached samples are checked against).
+
+    ``to_rv(t, state)`` turns a node's state into ``(x, y, z, vx, vy, vz)`` where the state
+    is not already that (default: its first six components; a position-only state, as the
+    parachute descent's, supplies its velocity here).
+    """
+
+    __slots__ = ("deriv", "times", "states", "to_rv")
+
+    def __init__(self, deriv: Deriv, times, states, to_rv=None):
+        self.deriv = deriv
+        self.times = list(times)
+        self.states = list(states)
+        self.to_rv = to_rv
+
+    @classmethod
+    def integrate(cls, f: Deriv, t0: float, s0: State, t1: float, max_step: float,
+                  crossing: Callable[[State], float] | None = None):
+        """An arc by :func:`integrate` (or :func:`integrate_until` with ``crossing``);
+        returns ``(arc, crossed)``."""
+        times, states, hit = _run(f, t0, s0, t1, max_step, crossing)
+        return cls(f, times, states), hit
+
+    @property
+    def t0(self) -> float:
+        return self.times[0]
+
+    @property
+    def t1(self) -> float:
+        return self.times[-1]
+
+    def rv(self, t: float, s: State) -> State:
+        return tuple(s[:6]) if self.to_rv is None else self.to_rv(t, s)
+
+    def state_at(self, t: float) -> State:
+        """The full integrator state at ``t`` (within the arc)."""
+        i = bisect.bisect_right(self.times, t) - 1
+        i = min(max(i, 0), len(self.times) - 1)
+        dt = t - self.times[i]
+        if dt == 0.0:
+            return self.states[i]
+        return rk4_step(self.deriv, self.times[i], self.states[i], dt)
+
+    def evaluate(self, t: float) -> State:
+        """``(x, y, z, vx, vy, vz)`` at ``t`` (within the arc)."""
+        return self.rv(t, self.state_at(t))

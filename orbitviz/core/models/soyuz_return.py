@@ -45,7 +45,6 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -55,8 +54,7 @@ from orbitviz.core.constants import G0_M_S2
 from orbitviz.core.geodesy import R_EARTH_MEAN_KM, great_circle_km, itrs_to_geodetic
 from orbitviz.core.geodesy import height_along_radius_km as approx_alt_km
 from orbitviz.core.models.base import ModelContext, ModelResult
-from orbitviz.core.models.dynamics import (gravity_j2, integrate, integrate_until,
-                                           lvlh_basis, rk4_step)
+from orbitviz.core.models.dynamics import Arc, gravity_j2, lvlh_basis
 from orbitviz.core.trajectory import Trajectory
 
 PARAMS_FILE = ("mission", "soyuz-ms-return.toml")
@@ -108,46 +106,15 @@ def _table(pairs):
     return f
 
 
-@dataclass
-class _Segment:
-    """One stretch integrated with one derivative function: its RK4 nodes."""
-
-    deriv: Callable
-    times: list
-    states: list
-    #: (t, state) -> (x, y, z, vx, vy, vz) where the state is not already that (the
-    #: quasi-steady parachute descent integrates position only)
-    to_rv: Callable | None = None
-
-    def rv(self, t, s):
-        return tuple(s[:6]) if self.to_rv is None else self.to_rv(t, s)
-
-    @property
-    def t0(self):
-        return self.times[0]
-
-    @property
-    def t1(self):
-        return self.times[-1]
-
-    def evaluate(self, t: float):
-        i = bisect.bisect_right(self.times, t) - 1
-        i = min(max(i, 0), len(self.times) - 1)
-        dt = t - self.times[i]
-        if dt == 0.0:
-            return self.rv(t, self.states[i])
-        return self.rv(t, rk4_step(self.deriv, self.times[i], self.states[i], dt))
+#: One integrated stretch of the flight (:class:`dynamics.Arc`).
+_Segment = Arc
 
 
-def _integrate(f, t0, s0, t1, h_max, g=None) -> tuple[_Segment, bool]:
-    """RK4 from ``t0`` to ``t1`` in equal steps ≤ ``h_max`` (:func:`dynamics.integrate`);
+def _integrate(f, t0, s0, t1, h_max, g=None) -> tuple[Arc, bool]:
+    """RK4 from ``t0`` to ``t1`` in equal steps ≤ ``h_max`` (:meth:`dynamics.Arc.integrate`);
     with ``g``, stops at the first zero crossing of ``g(state)`` (refined to an exact node).
     Returns (segment, crossed)."""
-    if g is None:
-        times, states = integrate(f, t0, s0, t1, h_max)
-        return _Segment(f, times, states), False
-    times, states, hit = integrate_until(f, t0, s0, t1, h_max, g)
-    return _Segment(f, times, states), hit
+    return Arc.integrate(f, t0, s0, t1, h_max, g)
 
 
 # ----------------------------------------------------------------------------------
