@@ -265,7 +265,7 @@ def test_cli_events_writes_one_still_per_event_and_a_contact_sheet(tmp_path, mod
     assert r.returncode == 0, r.stderr
     names = sorted(p.name for p in out.glob("*.png"))
     events = [e for e in model.events() if model.window[0] <= e.met_s <= model.window[1]]
-    assert len(names) == len(events) == 35  # issue 10 added the published events
+    assert len(names) == len(events) == 36  # issue 10 added the published events
     assert "T+00d00h00m00s_liftoff.png" in names and "T+00d03h27m29s_docking.png" in names
     assert names == sorted(names, key=lambda n: n[:15])  # names sort in time order
     html = (out / "index.html").read_text(encoding="utf-8")
