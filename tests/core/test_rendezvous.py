@@ -23,12 +23,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orbitviz.core.constants import G0_M_S2, MU_EARTH_KM3_S2, R_EARTH_EQ_KM
+from orbitviz.core.constants import G0_M_S2, MU_EARTH_KM3_S2
 from orbitviz.core.models import dynamics
 from orbitviz.core.models.dynamics import gravity_j2
 from orbitviz.core.models.lambert import LambertError, lambert
-from orbitviz.core.models.rendezvous import (load_params, reference_insertion,
-                                             simulate_rendezvous)
+from orbitviz.core.models.rendezvous import reference_insertion, simulate_rendezvous
 
 # --- Lambert -----------------------------------------------------------------------------------
 
