@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from orbitviz.core.elements import NoStateError
+from orbitviz.core.elements import STATION_BLEND_S, NoStateError
 from orbitviz.core.frames import EarthOrientation
 from orbitviz.core.geodesy import geodetic_to_itrs, itrs_to_geodetic
 from orbitviz.core.models.base import ModelContext, ModelResult
@@ -53,9 +53,13 @@ def docked_state(station_r, station_v, offset_lvlh_m):
 def build_context(scenario: Scenario | None = None, step_s: float = STEP_S):
     """(scenario, ModelContext, station Trajectory): what the models need.
 
-    Earth orientation and the station's trajectory cover the element sets' validity.
+    Earth orientation and the station's trajectory cover the element sets' validity. The
+    station's chain blends across each switch over :data:`~orbitviz.core.elements.STATION_BLEND_S`
+    (set here, on the scenario's chain, so every later user of the chain sees the blends).
     """
     sc = scenario or load_scenario()
+    if sc.chain.blend_s != STATION_BLEND_S:
+        sc.chain.set_blend(STATION_BLEND_S)
     lo = min(sc.window_start_s, sc.chain.start_s)
     hi = max(sc.window_end_s, sc.chain.end_s)
     eo = EarthOrientation(sc.axis, lo - _EO_MARGIN_S, hi + _EO_MARGIN_S)
@@ -249,11 +253,21 @@ class MissionModel:
         return r, np.cross(self.eo.omega_gcrs(met_s), r)
 
     def tle_info(self, met_s: float) -> dict:
-        """The station's element set in use at ``met_s``: file, epoch and age."""
+        """The station's element set in use at ``met_s``: file, epoch and age (inside a
+        blend across a switch, the set of larger weight; :meth:`tle_sets` names both)."""
         span = self.scenario.chain.span_at(met_s)
         return {"file": span.tle.source,
                 "epoch_utc": self.axis.iso_utc(span.epoch_met_s),
                 "age_s": float(met_s - span.epoch_met_s)}
+
+    def tle_sets(self, met_s: float) -> list[dict]:
+        """Every element set the station's state at ``met_s`` is made from, for the
+        readouts: ``file``, ``epoch_utc``, ``age_s`` and ``weight`` (one set with weight 1
+        outside a blend; inside the blend across a switch, both sets, earlier first, their
+        weights summing to 1: see :mod:`orbitviz.core.elements`)."""
+        return [{"file": sp.tle.source, "epoch_utc": self.axis.iso_utc(sp.epoch_met_s),
+                 "age_s": float(met_s - sp.epoch_met_s), "weight": float(w)}
+                for sp, w in self.scenario.chain.sets_at(met_s)]
 
     def object_state(self, object_id: str, met_s: float) -> ObjectState:
         obj = self.objects[object_id]

@@ -18,7 +18,18 @@ from orbitviz.core.models.ascent import load_params, simulate_ascent
 from orbitviz.core.models.dynamics import gravity_j2
 
 STAGING_EVENTS = ("les-jettison", "booster-separation", "fairing-separation",
-                  "core-separation", "orbit-insertion")
+                  "core-separation", "third-stage-aft-jettison", "third-stage-cutoff",
+                  "orbit-insertion")
+
+#: The published ascent timeline the issue asks for (s after lift-off): the planned TsUP
+#: timelines of Soyuz MS-21 and MS-22 (kosmonavtika.com, mkseo67 and mkseo68 chronologies).
+PUBLISHED_EVENTS_S = {"les-jettison": 113.5, "booster-separation": 117.85,
+                      "fairing-separation": 153.3, "core-separation": 287.7,
+                      "third-stage-aft-jettison": 296.1, "third-stage-cutoff": 525.9,
+                      "orbit-insertion": 529.2}
+#: Soyuz MS-19's published insertion orbit (kosmonavtika.com, mkseo66): 199.84 x 242.69 km.
+PUBLISHED_PERIGEE_KM, PUBLISHED_APOGEE_KM = 199.84, 242.69
+R_EQ_KM = 6378.137
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +72,9 @@ def test_ends_at_insertion_with_samples_at_every_staging(ascent):
 
 
 def test_altitude_and_downrange_increase(ascent):
+    """Altitude rises to core separation; after it the third stage may crest and settle onto
+    the insertion perigee (the lofted path that the published core-separation altitude
+    implies), never more than 2 km below its highest point. Downrange never decreases."""
     ctx, res = ascent
     met = np.arange(0.0, res.end_s + 1e-9, 1.0)
     r, _ = res.trajectory.state(met)
@@ -71,7 +85,9 @@ def test_altitude_and_downrange_increase(ascent):
     r_itrs = ctx.eo.gcrs_to_itrs_position(r, met)
     u = r_itrs / np.linalg.norm(r_itrs, axis=1)[:, None]
     downrange_km = 6371.0 * np.arccos(np.clip(u @ u_pad, -1.0, 1.0))
-    assert np.all(np.diff(alt) > 0.0), "altitude must rise throughout the ascent"
+    t_cs = ctx.events["core-separation"]
+    assert np.all(np.diff(alt[met <= t_cs]) > 0.0), "altitude must rise to core separation"
+    assert (np.maximum.accumulate(alt) - alt).max() < 2.0
     assert np.all(np.diff(downrange_km) >= -1e-6), "downrange must not decrease"
 
 
@@ -147,8 +163,10 @@ def test_insertion_orbit(ascent):
     t = res.end_s
     _, _, hp = _geodetic(ctx, t, a * (1 - e) * e_vec / e)
     _, _, ha = _geodetic(ctx, t, -a * (1 + e) * e_vec / e)
-    assert 190.0 <= hp <= 215.0
-    assert 225.0 <= ha <= 255.0
+    # above the ground beneath each apsis: the published 199.84 x 242.69 km (above the
+    # equatorial radius) lie 10-15 km higher there, at these latitudes
+    assert 200.0 <= hp <= 225.0
+    assert 240.0 <= ha <= 265.0
     assert res.info["insertion"]["perigee_alt_km"] == pytest.approx(float(hp), abs=0.5)
     assert res.info["insertion"]["apogee_alt_km"] == pytest.approx(float(ha), abs=0.5)
     # and above the equatorial radius (the other common convention): lower by ~13 km here
@@ -175,7 +193,7 @@ def test_launch_azimuth(ascent):
     ctx, res = ascent
     az = res.info["launch_azimuth_deg"]
     w = ctx.eo.omega_gcrs(0.0)
-    for t in (30.0, 60.0, 90.0, 117.0):
+    for t in (40.0, 60.0, 90.0, 117.0):
         r, v = res.trajectory.state(t)
         vrel = v - np.cross(w, r)
         up = r / np.linalg.norm(r)
@@ -200,7 +218,7 @@ def test_booster_separation_against_published_figures(ascent):
     t = ctx.events["booster-separation"]
     r, v = res.trajectory.state(t)
     _, _, alt = _geodetic(ctx, t, r)
-    assert 40.0 <= alt <= 56.0
+    assert 40.0 <= alt <= 50.0  # the issue's band
     vrel = v - np.cross(ctx.eo.omega_gcrs(0.0), r)
     assert 1.6 <= np.linalg.norm(vrel) <= 2.0
 
@@ -244,3 +262,78 @@ def test_runtime_budget(mission_context):
     t0 = time.perf_counter()
     simulate_ascent(ctx)
     assert time.perf_counter() - t0 < 0.25
+
+
+# --- the flight as published (issue 10) -----------------------------------------------------
+
+def test_event_times_are_the_published_timeline(ascent):
+    ctx, res = ascent
+    for eid, t in PUBLISHED_EVENTS_S.items():
+        assert ctx.events[eid] == pytest.approx(t, abs=0.05), eid
+    # the ascent runs from lift-off to spacecraft separation, with a sample at each event
+    assert res.end_s == ctx.events["orbit-insertion"]
+    # no thrust between third-stage cutoff and separation: only gravity
+    pole = ctx.eo.pole_gcrs(0.0)
+    t0 = ctx.events["third-stage-cutoff"] + 0.5
+    _, va = res.evaluate(t0)
+    rm, _ = res.evaluate(t0 + 0.5)
+    _, vb = res.evaluate(t0 + 1.0)
+    assert np.linalg.norm(vb - va - np.array(gravity_j2(*rm, pole))) * 1e3 < 1e-3  # mm/s
+
+
+def test_core_separation_altitude(ascent):
+    """ESA's Soyuz infographic: 176 km at core separation; the issue's band 165-185 km."""
+    ctx, res = ascent
+    t = ctx.events["core-separation"]
+    r, _ = res.trajectory.state(t)
+    _, _, alt = _geodetic(ctx, t, r)
+    assert 165.0 <= float(alt) <= 185.0
+
+
+def _j2_accel(r, pole):
+    """Two-body + J2 gravity (km/s^2), written out here (Vallado eq. 8-30 about the pole)."""
+    mu, j2, re = MU_EARTH_KM3_S2, 1.08262668e-3, R_EQ_KM
+    rn = np.linalg.norm(r)
+    z = r @ pole
+    k = 1.5 * j2 * mu * re**2 / rn**5
+    return -mu * r / rn**3 + k * ((5.0 * z * z / rn**2 - 1.0) * r - 2.0 * z * pole)
+
+
+def _coast(r, v, t0, t1, pole, h=1.0):
+    """RK4 of the coast from (r, v) at t0 to t1 (numpy, written for this test)."""
+    n = int(math.ceil((t1 - t0) / h))
+    h = (t1 - t0) / n
+    y = np.concatenate([r, v])
+
+    def f(y):
+        return np.concatenate([y[3:], _j2_accel(y[:3], pole)])
+
+    for _ in range(n):
+        k1 = f(y)
+        k2 = f(y + 0.5 * h * k1)
+        k3 = f(y + 0.5 * h * k2)
+        k4 = f(y + h * k3)
+        y = y + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return y[:3], y[3:]
+
+
+def test_insertion_orbit_against_the_published_one(ascent):
+    """Osculating elements of the GCRS state at T+560 s (a coast from separation, integrated
+    here): perigee and apogee above 6,378.137 km within 5 km of the published 199.84 x
+    242.69 km; the plane within 0.01 deg of the station's at that instant."""
+    ctx, res = ascent
+    t_sep = res.end_s
+    r, v = _coast(res.trajectory.r_gcrs_km[-1], res.trajectory.v_gcrs_km_s[-1], t_sep, 560.0,
+                  ctx.eo.pole_gcrs(t_sep))
+    rn, vn = np.linalg.norm(r), np.linalg.norm(v)
+    a = 1.0 / (2.0 / rn - vn**2 / MU_EARTH_KM3_S2)
+    h = np.cross(r, v)
+    e = np.linalg.norm(np.cross(v, h) / MU_EARTH_KM3_S2 - r / rn)
+    assert abs(a * (1 - e) - R_EQ_KM - PUBLISHED_PERIGEE_KM) <= 5.0
+    assert abs(a * (1 + e) - R_EQ_KM - PUBLISHED_APOGEE_KM) <= 5.0
+    rs, vs = ctx.station(560.0)
+    hs = np.cross(rs, vs)
+    ang = math.degrees(math.acos(np.clip(h @ hs / np.linalg.norm(h) / np.linalg.norm(hs), -1, 1)))
+    assert ang <= 0.01
+    # in GCRS that plane's inclination is about 51.67 deg (the issue; the plane wins)
+    assert math.degrees(math.acos(h[2] / np.linalg.norm(h))) == pytest.approx(51.67, abs=0.05)

@@ -101,7 +101,11 @@ def test_series_csv_has_a_row_per_object_and_time(capsys):
     assert {r["object"] for r in rows} == {"iss", "soyuz-ms-19", "soyuz-ms-18"}
     ascent = [r for r in rows if r["object"] == "soyuz-ms-19"]
     alts = [float(r["alt_km"]) for r in ascent]
-    assert alts == sorted(alts)  # climbing through the ascent
+    # climbing through the ascent to core separation (T+287.7 s); then the third stage crests
+    # and settles onto the insertion perigee (issue 10's lofted path), within 2 km of its top
+    top = alts.index(max(alts))
+    assert top >= 5 and alts[:top + 1] == sorted(alts[:top + 1])
+    assert max(alts) - min(alts[top:]) < 2.0
 
 
 def test_series_json_rows(capsys):

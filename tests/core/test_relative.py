@@ -2,7 +2,7 @@
 
 Checks in metres and m/s: docking puts Soyuz MS-19 at the Rassvet port's offset; the final
 approach closes under 0.3 m/s; a point built by ``docked_state`` maps back to its offset at
-rest; positions agree with the single-state ``dynamics.lvlh_basis``; velocities are the time
+rest; positions agree with the single-state ``vectors.lvlh_matrix``; velocities are the time
 derivatives of the positions (the rotating-frame term); curvilinear and straight coordinates
 agree close in; the rendezvous profile carries the six burns at the events' times.
 """
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from orbitviz.core.mission import MissionModel, docked_state
-from orbitviz.core.models.dynamics import lvlh_basis
+from orbitviz.core.vectors import lvlh_matrix
 from orbitviz.core.relative import (BURN_EVENT_IDS, curvilinear, curvilinear_at,
                                     lvlh_relative, range_and_closing_speed, relative_lvlh,
                                     rendezvous_profile)
@@ -28,6 +28,14 @@ def model():
 
 def _event(model, eid):
     return next(e.met_s for e in model.events() if e.id == eid)
+
+
+def _burn_edges(model):
+    """Starts and ends of the rendezvous burns (finite since issue 10: the acceleration
+    jumps at both edges, where central differences are off by half a jump)."""
+    burns = model.objects[SOYUZ].info["rendezvous"]["burns"]
+    edges = [_event(model, b) for b in BURN_EVENT_IDS]
+    return edges + [b["met_s"] + b["duration_s"] for b in burns]
 
 
 def test_soyuz_sits_at_the_rassvet_port_at_docking(model):
@@ -47,14 +55,16 @@ def test_soyuz_sits_at_the_rassvet_port_at_docking(model):
 
 def test_final_approach_closes_slowly_straight_up_r_bar(model):
     """From the Kurs failure to contact: closing under 0.3 m/s, range shrinking from
-    about 130 m to the port's 19 m, the Soyuz below the station on the port's axis."""
+    about 54 m (the hold 40 m below the port, issue 10) to the port's 19 m, the Soyuz below
+    the station on the port's axis. (Read from the cached trajectories: the hold's range
+    rate wobbles by a fraction of a mm/s there, hence the 1 mm/s allowance.)"""
     t0, t1 = _event(model, "kurs-failure"), _event(model, "docking")
     t = np.linspace(t0, t1, 400)[:-1]  # contact itself is the join to the docked segment
     rng, closing = range_and_closing_speed(model, SOYUZ, t)
     assert np.all(closing < 0.3), closing.max()
-    assert np.all(closing > -1e-6)  # never backs away
-    assert np.all(np.diff(rng) <= 1e-6)
-    assert 100.0 < rng[0] < 400.0
+    assert np.all(closing > -1e-3)  # never backs away
+    assert np.all(np.diff(rng) <= 1e-3)
+    assert 40.0 < rng[0] < 70.0
     port = model.scenario.ports["rassvet-nadir"]["offset_lvlh_m"]
     assert rng[-1] == pytest.approx(np.linalg.norm(port), abs=1.0)
     pos, _ = lvlh_relative(model, SOYUZ, t)
@@ -79,15 +89,15 @@ def test_docked_state_point_maps_back_to_its_offset_at_rest(model):
     assert np.abs(vel_j2).max() < 1e-3
 
 
-def test_positions_match_the_single_state_lvlh_basis(model):
-    """Vectorised positions equal the projection on ``dynamics.lvlh_basis`` rows, point by
+def test_positions_match_the_single_state_lvlh_matrix(model):
+    """Vectorised positions equal the projection on ``vectors.lvlh_matrix`` rows, point by
     point, across the rendezvous (1 mm)."""
     t = np.linspace(600.0, 12400.0, 25)
     pos, _ = lvlh_relative(model, SOYUZ, t)
     r_s, v_s = model.objects["iss"].trajectory.state(t)
     r_o, _ = model.objects[SOYUZ].trajectory.state(t)
     for k in range(len(t)):
-        expect = lvlh_basis(r_s[k], v_s[k]) @ (r_o[k] - r_s[k]) * 1000.0
+        expect = lvlh_matrix(r_s[k], v_s[k]) @ (r_o[k] - r_s[k]) * 1000.0
         np.testing.assert_allclose(pos[k], expect, atol=1e-3)
 
 
@@ -100,8 +110,7 @@ def test_velocity_is_the_rate_of_the_lvlh_coordinates(model):
     t = np.arange(600.0, 12400.0, 1.0)
     pos, vel = lvlh_relative(model, SOYUZ, t)
     fd = (pos[2:] - pos[:-2]) / 2.0
-    burns = np.array([_event(model, b) for b in BURN_EVENT_IDS]
-                     + [_event(model, "kurs-failure")])
+    burns = np.array(_burn_edges(model) + [_event(model, "kurs-failure")])
     tm = t[1:-1]
     away = np.min(np.abs(tm[:, None] - burns[None, :]), axis=1) > 3.0
     err = np.linalg.norm(fd - vel[1:-1], axis=1)[away]
@@ -111,7 +120,7 @@ def test_velocity_is_the_rate_of_the_lvlh_coordinates(model):
     # without the frame's rotation the inertial velocity difference is far off
     r_s, v_s = model.objects["iss"].trajectory.state(tm)
     r_o, v_o = model.objects[SOYUZ].trajectory.state(tm)
-    x, y, z = (lvlh_basis(r_s[0], v_s[0]))
+    x, y, z = (lvlh_matrix(r_s[0], v_s[0]))
     raw = np.array([x, y, z]) @ (v_o[0] - v_s[0]) * 1000.0
     assert np.linalg.norm(raw - fd[0]) > 100.0
 
@@ -125,7 +134,7 @@ def test_closing_speed_is_minus_the_range_rate(model):
     np.testing.assert_allclose(rng, np.linalg.norm(pos, axis=1), rtol=1e-12, atol=1e-6)
     rp, _ = range_and_closing_speed(model, SOYUZ, t + 1.0)
     rm, _ = range_and_closing_speed(model, SOYUZ, t - 1.0)
-    burns = np.array([_event(model, b) for b in BURN_EVENT_IDS])
+    burns = np.array(_burn_edges(model))
     away = np.min(np.abs(t[:, None] - burns[None, :]), axis=1) > 2.0
     np.testing.assert_allclose(closing[away], -((rp - rm) / 2.0)[away], atol=0.01)
 

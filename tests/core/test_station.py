@@ -1,5 +1,7 @@
 """The station from its real element sets: against the sgp4 library called directly,
-longitude against TEME turned by the GMST 1982 formula, switching rules, validity."""
+longitude against TEME turned by the GMST 1982 formula, switching rules, validity, and the
+blends across switches (continuity in physical units; comparisons with SGP4 leave the
+blend windows out, and check inside them that the state lies between the two sets')."""
 
 import math
 
@@ -33,6 +35,8 @@ def test_station_matches_sgp4_in_teme(ctx):
     sc, c, station = ctx
     rng = np.random.default_rng(11)
     met = rng.uniform(sc.chain.start_s + 60, sc.chain.end_s - 60, 120)
+    met = np.array([m for m in met if sc.chain.blend_at(m) is None])
+    assert met.size > 100
     r_gcrs, v_gcrs = station.state(met)
     for m, rg, vg in zip(met, r_gcrs, v_gcrs):
         span = sc.chain.span_at(m)
@@ -60,6 +64,8 @@ def test_longitude_against_gmst_turned_teme(ctx):
     sc, c, station = ctx
     rng = np.random.default_rng(12)
     for m in rng.uniform(sc.window_start_s, sc.window_end_s, 40):
+        if sc.chain.blend_at(m) is not None:
+            continue
         span = sc.chain.span_at(m)
         sat = Satrec.twoline2rv(span.tle.line1, span.tle.line2, WGS72)
         t = sc.axis.time(m)
@@ -144,3 +150,96 @@ def test_station_orbit_is_the_iss(ctx):
     lat, _, alt = itrs_to_geodetic(np.einsum("nij,nj->ni", c.eo.gcrs_to_itrs(met), r))
     assert 51.5 < np.max(np.abs(lat)) < 52.0
     assert 405 < alt.min() and alt.max() < 445
+
+
+# --- blends across the switches ------------------------------------------------------------
+
+def test_blends_are_short_and_centred_on_each_switch(ctx):
+    sc, _, _ = ctx
+    chain = sc.chain
+    assert len(chain.blends) == len(chain.switch_times_s) > 0
+    for bl, s in zip(chain.blends, chain.switch_times_s):
+        assert bl.switch_s == s
+        assert 0.0 < bl.end_s - bl.start_s <= 600.0 + 1e-9  # no longer than 10 min
+        assert 0.5 * (bl.start_s + bl.end_s) == pytest.approx(s, abs=1e-6)
+
+
+def _sgp4_gcrs(ctx, tle, met):
+    """GCRS position (km) of one set at ``met``: raw sgp4, turned by skyfield's TEME."""
+    sc, c, _ = ctx
+    sat = Satrec.twoline2rv(tle.line1, tle.line2, WGS72)
+    t = sc.axis.time(met)
+    e, r, v = sat.sgp4(*_jd_utc(t))
+    assert e == 0
+    rot = TEME.rotation_at(t).T  # TEME -> GCRS
+    return rot @ np.asarray(r), rot @ np.asarray(v)
+
+
+@pytest.mark.parametrize("source", ["elements", "cache"])
+def test_continuous_across_every_switch(ctx, source):
+    """Across every switch, second by second (the blend window and a minute either side):
+    the position moves as the mean of the velocities says (within 50 m a second), and the
+    velocity changes by no more than gravity accounts for plus 0.1 m/s."""
+    from orbitviz.core.models.dynamics import gravity_j2
+
+    sc, c, station = ctx
+    pole = c.eo.pole_gcrs(0.0)
+    for bl in sc.chain.blends:
+        t = np.arange(bl.start_s - 60.0, bl.end_s + 60.0 + 1e-9, 1.0)
+        if source == "elements":
+            r, v = sc.chain.states_gcrs(t, c.eo)
+        else:
+            r, v = station.state(t)
+        step_m = np.linalg.norm(r[1:] - r[:-1] - 0.5 * (v[1:] + v[:-1]) * 1.0, axis=1) * 1e3
+        assert step_m.max() <= 50.0, sc.axis.iso_utc(bl.switch_s)
+        mid, _ = (sc.chain.states_gcrs(t[:-1] + 0.5, c.eo) if source == "elements"
+                  else station.state(t[:-1] + 0.5))
+        g = np.array([gravity_j2(*x, pole) for x in mid])
+        dv_m_s = np.linalg.norm(v[1:] - v[:-1] - g * 1.0, axis=1) * 1e3
+        assert dv_m_s.max() <= 0.1, sc.axis.iso_utc(bl.switch_s)
+
+
+def test_blend_lies_between_the_two_sets(ctx):
+    """Inside each blend the station sits on the segment between the two sets' SGP4
+    positions (within 1 m), moving from the earlier set's to the later's; at the window's
+    ends it is each set's own position; the sets named there are those two."""
+    sc, c, _ = ctx
+    for bl in sc.chain.blends:
+        a = sc.chain.spans[bl.before].tle
+        b = sc.chain.spans[bl.before + 1].tle
+        fractions, tol = [], 1.0
+        for t in np.linspace(bl.start_s, bl.end_s, 9):
+            r, _ = sc.chain.states_gcrs([t], c.eo)
+            ra, _ = _sgp4_gcrs(ctx, a, t)
+            rb, _ = _sgp4_gcrs(ctx, b, t)
+            d = rb - ra
+            f = float((r[0] - ra) @ d / (d @ d))
+            off_line = np.linalg.norm(r[0] - (ra + f * d))
+            assert off_line * 1e3 < 1.0
+            fractions.append(f)
+            tol = min(tol, 1e-3 / float(np.linalg.norm(d)))  # 1 m as a fraction
+            named = sc.chain.sets_at(t)
+            if bl.start_s < t < bl.end_s:
+                assert [sp.tle for sp, _ in named] == [a, b]
+                assert sum(w for _, w in named) == pytest.approx(1.0)
+                assert named[1][1] == pytest.approx(f, abs=tol)
+            else:
+                assert len(named) == 1
+        assert fractions[0] == pytest.approx(0.0, abs=tol)
+        assert fractions[-1] == pytest.approx(1.0, abs=tol)
+        assert fractions[4] == pytest.approx(0.5, abs=tol)  # half way at the switch
+        assert all(y >= x - tol for x, y in zip(fractions, fractions[1:]))
+
+
+def test_longest_stretch_of_a_set(ctx):
+    """The longest time between a set's epoch and an instant it is used: recomputed here
+    from the epochs and the instants of use sampled each minute, against the chain's own
+    figure (which the README quotes: 3.87 days, the 8 October set back to 4 October)."""
+    sc, c, _ = ctx
+    chain = sc.chain
+    worst = 0.0
+    for t in np.arange(chain.start_s, chain.end_s, 60.0):
+        for sp, _ in chain.sets_at(t):
+            worst = max(worst, abs(t - sp.epoch_met_s))
+    assert chain.longest_stretch_s() == pytest.approx(worst, abs=61.0)
+    assert chain.longest_stretch_s() / 86400.0 == pytest.approx(3.87, abs=0.005)

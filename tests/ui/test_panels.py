@@ -185,7 +185,7 @@ def test_readouts_chooser_emits_selection(qtbot, model, clock, viewer):
 
 # --- rendezvous ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("met_s, mode", [(5000.0, "far"), (9500.0, "close"),
+@pytest.mark.parametrize("met_s, mode", [(5000.0, "far"), (10300.0, "close"),
                                          (12000.0, "final"), (12300.0, "close")])
 def test_marker_follows_the_clock(qtbot, model, clock, viewer, met_s, mode):
     """The current-position marker is at the Soyuz's LVLH position at the clock's time:

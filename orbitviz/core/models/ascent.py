@@ -59,7 +59,7 @@ from orbitviz.core.constants import (G0_M_S2, MU_EARTH_KM3_S2, OMEGA_EARTH_RAD_S
 from orbitviz.core.geodesy import (R_EARTH_MEAN_KM, ellipsoid_radius_km, geodetic_to_itrs,
                                    itrs_to_geodetic)
 from orbitviz.core.models.base import ModelContext, ModelResult
-from orbitviz.core.models.dynamics import gravity_j2, orbit_elements, rk4_step
+from orbitviz.core.models.dynamics import gravity_j2, integrate, orbit_elements, rk4_step
 from orbitviz.core.trajectory import Trajectory
 
 ASSET = ("mission", "soyuz-2.1a.toml")
@@ -110,14 +110,18 @@ class _AscentModel:
         self.t_bs = float(ev["booster-separation"])
         self.t_fs = float(ev["fairing-separation"])
         self.t_cs = float(ev["core-separation"])
-        self.t_ins = float(ev["orbit-insertion"])
-        if not 0.0 < self.t_les <= self.t_bs < self.t_fs < self.t_cs < self.t_ins:
+        self.t_aft = float(ev["third-stage-aft-jettison"])
+        self.t_cut = float(ev["third-stage-cutoff"])
+        self.t_ins = float(ev["orbit-insertion"])  # spacecraft separation
+        if not (0.0 < self.t_les <= self.t_bs < self.t_fs < self.t_cs < self.t_aft
+                < self.t_cut <= self.t_ins):
             raise ValueError("ascent events out of order")
         g = params["guidance"]
         self.t_v = float(g["vertical_rise_s"])
         self.t_po = self.t_v + float(g["pitch_over_s"])
         self.kick = math.radians(float(g["kick_deg"]))
         self.core_rate = float(g["core_rate_per_s"])
+        self.core_tan_step = float(g.get("core_tan_step", 0.0))
         self.third_rate = float(g["third_rate_per_s"])
         self.third_tan_step = float(g.get("third_tan_step", 0.0))
         self.sin_yaw_max = math.sin(math.radians(float(g["yaw_max_deg"])))
@@ -174,9 +178,17 @@ class _AscentModel:
                    + b["peroxide_kg"])
         mdot_c = c["thrust_vac_kN"] * 1e3 / (G0_M_S2 * c["isp_vac_s"])
         ae_c = (c["thrust_vac_kN"] - c["thrust_sl_kN"]) * 1e3 / _P0_PA
-        burnt_c = mdot_c * self.t_cs
+        # the core's turbopump runs on hydrogen peroxide, like the boosters': the part of
+        # its loaded mass not burnt in the chambers ("remainder"), or a figure, consumed
+        # at a constant rate to separation (see the TOML)
+        perox_c = c.get("peroxide_kg", 0.0)
+        if perox_c == "remainder":
+            perox_c = max(0.0, c["loaded_mass_kg"] - mdot_c * self.t_cs)
+        self.core_peroxide_kg = float(perox_c)
+        mdot_h2o2_c = self.core_peroxide_kg / self.t_cs
+        burnt_c = mdot_c * self.t_cs + self.core_peroxide_kg
         mdot_3 = s3["thrust_vac_kN"] * 1e3 / (G0_M_S2 * s3["isp_vac_s"])
-        burnt_3 = mdot_3 * (self.t_ins - self.t_cs)
+        burnt_3 = mdot_3 * (self.t_cut - self.t_cs)
         for name, stage, burnt in (("booster", b, burnt_b), ("core", c, burnt_c),
                                    ("third-stage", s3, burnt_3)):
             if burnt > stage["loaded_mass_kg"]:
@@ -194,14 +206,14 @@ class _AscentModel:
                                 + c["dry_mass_kg"] + c["loaded_mass_kg"]
                                 + s3["dry_mass_kg"] + s3["loaded_mass_kg"]
                                 + m_sc + m_les + m_fair)
-        t_aft = self.t_cs + float(s3["aft_section_delay_s"])
+        t_aft = self.t_aft
         drops = {self.t_bs: nb * (b["dry_mass_kg"] + b["loaded_mass_kg"] - burnt_b),
                  self.t_cs: c["dry_mass_kg"] + c["loaded_mass_kg"] - burnt_c,
                  t_aft: m_aft}
         drops[self.t_les] = drops.get(self.t_les, 0.0) + m_les
         drops[self.t_fs] = drops.get(self.t_fs, 0.0) + m_fair
         cuts = sorted({0.0, self.t_v, self.t_po, self.t_bt, self.t_les, self.t_bs, self.t_fs,
-                       self.t_cs, t_aft, self.t_ins})
+                       self.t_cs, t_aft, self.t_cut, self.t_ins})
         cuts = [t for t in cuts if 0.0 <= t <= self.t_ins]
         area_all = math.pi / 4.0 * (c["diameter_m"] ** 2 + nb * b["diameter_m"] ** 2)
         area_fair = math.pi / 4.0 * p["fairing"]["diameter_m"] ** 2
@@ -217,15 +229,22 @@ class _AscentModel:
                 k = 1.0 if t0 < self.t_bt else k_fin
                 sg.f_vac_n = (nb * k * b["thrust_vac_kN"] + c["thrust_vac_kN"]) * 1e3
                 sg.ae_m2 = nb * ae_b + ae_c
-                sg.mdot = nb * (k * mdot_b + mdot_h2o2) + mdot_c
+                sg.mdot = nb * (k * mdot_b + mdot_h2o2) + mdot_c + mdot_h2o2_c
                 sg.area_m2 = area_all
                 sg.stage = "boosters+core"
             elif t0 < self.t_cs:
                 sg.f_vac_n = c["thrust_vac_kN"] * 1e3
                 sg.ae_m2 = ae_c
-                sg.mdot = mdot_c
+                sg.mdot = mdot_c + mdot_h2o2_c
                 sg.area_m2 = area_fair if t0 < self.t_fs else area_core
                 sg.stage = "core"
+            elif t0 >= self.t_cut:
+                # third-stage cutoff to spacecraft separation: coasting, stage attached
+                sg.f_vac_n = 0.0
+                sg.ae_m2 = 0.0
+                sg.mdot = 0.0
+                sg.area_m2 = area_3
+                sg.stage = "coast"
             else:
                 sg.f_vac_n = s3["thrust_vac_kN"] * 1e3
                 sg.ae_m2 = 0.0
@@ -310,7 +329,7 @@ class _AscentModel:
         cc, sc = math.cos(chi), math.sin(chi)
         rn = r * _dot(rhat, n)
         vn = s[3] * n[0] + s[4] * n[1] + s[5] * n[2]
-        tgo = max(self.t_ins - t, self.yaw_hold)
+        tgo = max(self.t_cut - t, self.yaw_hold)
         a_cmd = -6.0 * rn / (tgo * tgo) - 4.0 * vn / tgo + MU_EARTH_KM3_S2 * rn / (r * r * r)
         sy = a_cmd / (at * cc) if at * cc > 0 else 0.0
         sy = max(-self.sin_yaw_max, min(self.sin_yaw_max, sy))
@@ -352,7 +371,8 @@ class _AscentModel:
             _, _, u, _, _, _ = self._forces(sg.t0, s, prev)
             rhat = _unit(s[:3])
             el = math.asin(max(-1.0, min(1.0, _dot(u, rhat))))
-            sg.tan0, sg.rate, sg.t_ref = math.tan(el), self.core_rate, self.t_bs
+            sg.tan0 = math.tan(el) + self.core_tan_step
+            sg.rate, sg.t_ref = self.core_rate, self.t_bs
         elif sg.t0 == self.t_cs:
             prev = self.segments[self.segments.index(sg) - 1]
             tan_end = prev.tan0 + prev.rate * (self.t_cs - prev.t_ref)
@@ -371,25 +391,19 @@ class _AscentModel:
         self.booster_sep_state = None
         for j, sg in enumerate(self.segments):
             self._enter(sg, s)
-            f = self._deriv_for(sg)
-            span = sg.t1 - sg.t0
-            n = max(1, int(math.ceil(span / self.step - 1e-9)))
-            h = span / n
             self.seg_start_index.append(len(times) - 1)
-            for k in range(n):
-                t = sg.t0 + k * h
-                q, load = self._aux(t, s, sg)
+            seg_t, seg_s = integrate(self._deriv_for(sg), sg.t0, s, sg.t1, self.step)
+            # dynamic pressure and load at every node of the segment (its end before any drop)
+            for t, st in zip(seg_t, seg_s):
+                q, load = self._aux(t, st, sg)
                 if q > max_q:
                     max_q, max_q_t = q, t
                 if load > peak_load:
                     peak_load, peak_load_t = load, t
-                s = rk4_step(f, t, s, h)
-                times.append(sg.t1 if k == n - 1 else sg.t0 + (k + 1) * h)
-                states.append(s)
-                seg_of.append(j)
-            q, load = self._aux(sg.t1, s, sg)  # end of segment, before any drop
-            if load > peak_load:
-                peak_load, peak_load_t = load, sg.t1
+            times.extend(seg_t[1:])
+            states.extend(seg_s[1:])
+            seg_of.extend([j] * (len(seg_t) - 1))
+            s = seg_s[-1]
             if sg.t1 == self.t_bs:
                 self.booster_sep_state = s
         self.times, self.states, self.seg_of = times, states, seg_of

@@ -22,6 +22,14 @@ class ModelResult:
     - ``events``: modelled event ids → ``met_s`` (e.g. ``"parachute"``).
     - ``evaluate(met_s)``: ``(r_gcrs_km, v_gcrs_km_s)`` by direct integration (slow).
     - ``info``: diagnostics for tests and the UI (Δv budgets, losses, peak load, …).
+      The rendezvous and the return carry ``info["burns"]``: one dict per burn, in time
+      order, with ``id`` (the burn's event id), ``met_s`` (start), ``duration_s``,
+      ``end_met_s``, ``engine`` ("SKD", the main engine, or "DPO", the approach and
+      attitude thrusters), ``thrust_N``, ``dv_solved_m_s``, ``dv_published_m_s`` (a sister
+      flight's figure, named in ``dv_published_flight``, or None) and ``thrust_dir_gcrs``:
+      the thrust's unit vector in GCRS, either a 3-list (fixed through the burn) or a
+      function of ``met_s`` (the deorbit burn, against the velocity). The thrust acts along
+      the Δv, so the engine points against it: an attitude model turns the vehicle so.
     """
 
     trajectory: Trajectory

@@ -16,20 +16,23 @@ The flight, in order (a trajectory sample lies exactly at each step's start and 
    frame), plus the springs' push (0.12 m/s) away from the port.
 2. Separation burn 3 min later (8 s, 0.53 m/s; finite, constant acceleration).
 3. Free flight (two-body + J2) to the ``deorbit-burn`` event.
-4. Deorbit burn: a finite burn of the SKD main engine (2.95 kN, Isp 302 s) against the
-   inertial velocity, the mass falling at ``thrust / (Isp g0)``: 288 s ("about 4.5 min"),
-   127.7 m/s (the published nominal Soyuz deorbit burn is 128 m/s).
+4. Deorbit burn from 03:41:46 UTC: a finite burn of the SKD main engine (2.95 kN, Isp
+   302 s) against the inertial velocity, the mass falling at ``thrust / (Isp g0)``; its
+   length is solved (about 4 min 45 s, 131 m/s; published "about 4.5 min", and Soyuz
+   MS-17's 128 m/s in 4 min 38 s).
 5. Coast to the ``module-separation`` event; from there the descent module flies alone
    (its mass, cross-section, Mach-dependent Cd and lift L/D = 0.3).
 6. Entry: drag and lift against the air's velocity; the lift vector is rolled by a bank
    angle (:class:`BankLaw`: one bank angle, one reversal through lift-up). The bank angle and
-   the reversal time are solved so that the touchdown falls on the landing estimate
-   (:func:`solve_entry_guidance`, run offline by ``tools/solve_soyuz_return.py``, which
-   writes them into the TOML file; simulate_return itself does no iteration).
+   the reversal time are solved, with the deorbit burn's length, so that the touchdown falls
+   on the landing estimate at the ``landing`` time (:func:`solve_return_guidance`, run
+   offline by ``tools/solve_soyuz_return.py``, which writes them into the TOML file, and
+   places the estimate on the ground track the burn implies, :func:`landing_on_track`;
+   simulate_return itself does no iteration).
 7. Parachute command at 10.8 km: drogue, then the main canopy (growing over its reefed
-   opening); then steady descent on the main canopy (:class:`_SteadyDescent`) to the ground
-   at the landing estimate's altitude. The soft-landing engines (fired 0.8 m above the
-   ground) are not modelled.
+   opening); then steady descent on the main canopy (:class:`_SteadyDescent`) to 0.7 m
+   above the ground at the landing estimate's altitude, where the soft-landing engines fire
+   and brake the capsule at a constant rate to 1.5 m/s at touchdown (:class:`_SoftLanding`).
 
 ``simulate_return(ctx)`` returns a :class:`~orbitviz.core.models.base.ModelResult` from
 undocking to touchdown; the caller appends the Earth-fixed ``landed`` phase using
@@ -45,7 +48,6 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -55,8 +57,9 @@ from orbitviz.core.constants import G0_M_S2
 from orbitviz.core.geodesy import R_EARTH_MEAN_KM, great_circle_km, itrs_to_geodetic
 from orbitviz.core.geodesy import height_along_radius_km as approx_alt_km
 from orbitviz.core.models.base import ModelContext, ModelResult
-from orbitviz.core.models.dynamics import gravity_j2, lvlh_basis, rk4_step
+from orbitviz.core.models.dynamics import Arc, gravity_j2
 from orbitviz.core.trajectory import Trajectory
+from orbitviz.core.vectors import lvlh_matrix
 
 PARAMS_FILE = ("mission", "soyuz-ms-return.toml")
 
@@ -107,86 +110,15 @@ def _table(pairs):
     return f
 
 
-@dataclass
-class _Segment:
-    """One stretch integrated with one derivative function: its RK4 nodes."""
-
-    deriv: Callable
-    times: list
-    states: list
-    #: (t, state) -> (x, y, z, vx, vy, vz) where the state is not already that (the
-    #: quasi-steady parachute descent integrates position only)
-    to_rv: Callable | None = None
-
-    def rv(self, t, s):
-        return tuple(s[:6]) if self.to_rv is None else self.to_rv(t, s)
-
-    @property
-    def t0(self):
-        return self.times[0]
-
-    @property
-    def t1(self):
-        return self.times[-1]
-
-    def evaluate(self, t: float):
-        i = bisect.bisect_right(self.times, t) - 1
-        i = min(max(i, 0), len(self.times) - 1)
-        dt = t - self.times[i]
-        if dt == 0.0:
-            return self.rv(t, self.states[i])
-        return self.rv(t, rk4_step(self.deriv, self.times[i], self.states[i], dt))
+#: One integrated stretch of the flight (:class:`dynamics.Arc`).
+_Segment = Arc
 
 
-def _refine(f, t0, s0, h, g):
-    """Instant and state in ``[t0, t0 + h]`` where ``g(state)`` crosses zero (``g(s0) > 0``,
-    ``g`` at ``t0 + h`` ≤ 0), by Illinois regula falsi on partial RK4 steps."""
-    a, ga = 0.0, g(s0)
-    b = h
-    sb = rk4_step(f, t0, s0, h)
-    gb = g(sb)
-    dt, s = b, sb
-    side = 0
-    for _ in range(40):
-        dt = (a * gb - b * ga) / (gb - ga)
-        s = rk4_step(f, t0, s0, dt)
-        gs = g(s)
-        if abs(gs) < 1e-7 or (b - a) < 1e-9:
-            break
-        if gs > 0:
-            a, ga = dt, gs
-            if side == 1:
-                gb *= 0.5
-            side = 1
-        else:
-            b, gb = dt, gs
-            if side == -1:
-                ga *= 0.5
-            side = -1
-    return t0 + dt, s
-
-
-def _integrate(f, t0, s0, t1, h_max, g=None) -> tuple[_Segment, bool]:
-    """RK4 from ``t0`` to ``t1`` in equal steps ≤ ``h_max``. With ``g``, stops at the first
-    zero crossing of ``g(state)`` (refined to an exact node). Returns (segment, crossed)."""
-    n = max(1, int(math.ceil((t1 - t0) / h_max - 1e-9)))
-    h = (t1 - t0) / n
-    times = [t0]
-    states = [tuple(s0)]
-    s = tuple(s0)
-    for k in range(1, n + 1):
-        t = t0 + (k - 1) * h
-        s_new = rk4_step(f, t, s, h)
-        tk = t1 if k == n else t0 + k * h
-        if g is not None and g(s_new) <= 0.0:
-            tc, sc = _refine(f, t, s, tk - t, g)
-            times.append(tc)
-            states.append(sc)
-            return _Segment(f, times, states), True
-        times.append(tk)
-        states.append(s_new)
-        s = s_new
-    return _Segment(f, times, states), False
+def _integrate(f, t0, s0, t1, h_max, g=None) -> tuple[Arc, bool]:
+    """RK4 from ``t0`` to ``t1`` in equal steps ≤ ``h_max`` (:meth:`dynamics.Arc.integrate`);
+    with ``g``, stops at the first zero crossing of ``g(state)`` (refined to an exact node).
+    Returns (segment, crossed)."""
+    return Arc.integrate(f, t0, s0, t1, h_max, g)
 
 
 # ----------------------------------------------------------------------------------
@@ -332,6 +264,30 @@ class _SteadyDescent:
         return (s[0], s[1], s[2]) + self._velocity(s[0], s[1], s[2])
 
 
+class _SoftLanding:
+    """The soft-landing engines' braking: position-only state; the air-relative velocity
+    is ``u · (v0 − a (t − t0))`` (``u`` the descent's direction when they fire), plus the
+    rotating air's ``ω × r``."""
+
+    def __init__(self, omega, u, t0, v0_km_s, decel_km_s2):
+        self.omega = tuple(float(c) for c in omega)
+        self.u = tuple(float(c) for c in u)
+        self.t0, self.v0, self.a = float(t0), float(v0_km_s), float(decel_km_s2)
+        self.deriv = self._deriv
+
+    def _velocity(self, t, x, y, z):
+        wx, wy, wz = self.omega
+        sp = max(0.0, self.v0 - self.a * (t - self.t0))
+        return (wy * z - wz * y + sp * self.u[0], wz * x - wx * z + sp * self.u[1],
+                wx * y - wy * x + sp * self.u[2])
+
+    def _deriv(self, t, s):
+        return self._velocity(t, s[0], s[1], s[2])
+
+    def rv(self, t, s):
+        return (s[0], s[1], s[2]) + self._velocity(t, s[0], s[1], s[2])
+
+
 # ----------------------------------------------------------------------------------
 # the flight
 
@@ -367,6 +323,9 @@ class _Descent:
     s_chute: tuple
     peak_load_g: float
     t_peak: float
+    t_soft: float = math.nan  # soft-landing engines fire
+    v_soft_m_s: float = math.nan  # speed then, relative to the ground
+    decel_soft_m_s2: float = math.nan  # their deceleration
 
 
 def _descent(p, ctx_pole, omega, t_ms, s_ms, ground_alt_km, bank_deg, reversal_after_ei_s,
@@ -443,7 +402,10 @@ def _descent(p, ctx_pole, omega, t_ms, s_ms, ground_alt_km, bank_deg, reversal_a
         return cda_m
 
     fc = _Air(pole, omega, mass, area, cd, extra_cda=canopy).deriv()
-    ground = above(ground_alt_km)
+    # the descent on the canopy ends where the soft-landing engines fire, just above the
+    # ground; their braking is its own segment (below)
+    h_fire_km = float(p["soft_landing.fire_height_m"]) / 1000.0
+    ground = above(ground_alt_km + h_fire_km)
     h_chute = float(p["integration.chute_step_s"])
     t_settled = t_m_full + float(p["parachute.settle_s"])
     s = s_chute
@@ -465,9 +427,24 @@ def _descent(p, ctx_pole, omega, t_ms, s_ms, ground_alt_km, bank_deg, reversal_a
         segments.append(seg)
     if not hit:
         raise RuntimeError("return model: no touchdown within two hours on the main canopy")
+    # soft-landing engines: from the canopy's speed to the touchdown speed over the last
+    # fire_height_m, at a constant deceleration, along the descent's direction
+    t_fire = seg.t1
+    s_fire = seg.rv(t_fire, seg.states[-1])
+    v_air = np.asarray(s_fire[3:6]) - np.cross(np.asarray(omega), np.asarray(s_fire[:3]))
+    v0 = float(np.linalg.norm(v_air))  # km/s
+    v1 = float(p["soft_landing.touchdown_speed_m_s"]) / 1000.0
+    decel = (v0 * v0 - v1 * v1) / (2.0 * h_fire_km)  # km/s²
+    brake = _SoftLanding(omega, np.asarray(v_air) / v0, t_fire, v0, decel)
+    seg, hit = _integrate(brake.deriv, t_fire, tuple(s_fire[:3]), t_fire + 2.0,
+                          float(p["integration.soft_landing_step_s"]), above(ground_alt_km))
+    if not hit:
+        raise RuntimeError("return model: the soft-landing engines never reach the ground")
+    seg.to_rv = brake.rv
+    segments.append(seg)
     s_td = seg.rv(seg.t1, seg.states[-1])
     return _Descent(segments, t_ei, law.t_reversal, t_chute, t_main, seg.t1, s_td, s_chute,
-                    peak, t_peak)
+                    peak, t_peak, t_fire, v0 * 1000.0, decel * 1000.0)
 
 
 def _geodetic(ctx: ModelContext, met_s: float, r_gcrs):
@@ -488,7 +465,7 @@ def _orbit_phase(ctx: ModelContext, p: dict):
     r_st, v_st = ctx.station(t_u)
     r_st = np.asarray(r_st, dtype=float)
     v_st = np.asarray(v_st, dtype=float)
-    basis = lvlh_basis(r_st, v_st)
+    basis = lvlh_matrix(r_st, v_st)
     off_km = basis.T @ (np.asarray(ctx.ports["nauka-nadir"]["offset_lvlh_m"], float) / 1000.0)
     w_lvlh = np.cross(r_st, v_st) / float(r_st @ r_st)
     r0 = r_st + off_km
@@ -503,7 +480,7 @@ def _orbit_phase(ctx: ModelContext, p: dict):
     seg, _ = _integrate(coast, t_u, tuple(r0) + tuple(v0), t_sb, h_orbit)
     segments.append(seg)
     s = seg.states[-1]
-    b = lvlh_basis(s[:3], s[3:6])
+    b = lvlh_matrix(s[:3], s[3:6])
     dir_sb = b.T @ (np.asarray(p["undocking.direction_lvlh"], float)
                     / np.linalg.norm(p["undocking.direction_lvlh"]))
     acc = dir_sb * (float(p["separation_burn.dv_m_s"]) / 1000.0
@@ -523,7 +500,8 @@ def _orbit_phase(ctx: ModelContext, p: dict):
     seg, _ = _integrate(coast, t_be, seg_b.states[-1][:6], t_ms, h_orbit)
     segments.append(seg)
     return segments, dict(pole=pole, t_u=t_u, t_sb=t_sb, t_sb_end=t_sb_end, t_db=t_db,
-                          t_be=t_be, t_ms=t_ms, m0=m0, m1=m1, s_ms=seg.states[-1])
+                          t_be=t_be, t_ms=t_ms, m0=m0, m1=m1, s_ms=seg.states[-1],
+                          dir_sb=dir_sb)
 
 
 def _unit_sphere(lat_deg, lon_deg):
@@ -547,44 +525,88 @@ def _landing_miss(ctx, desc: _Descent, est):
     return float(d @ along), float(d @ right)
 
 
-def solve_entry_guidance(ctx: ModelContext, params: dict | None = None, iterations: int = 10,
-                         tol_km: float = 0.2, verbose: bool = False):
-    """Bank angle (deg) and reversal time (s after entry interface) that put the touchdown
-    on the landing estimate: Newton iterations with a finite-difference Jacobian, the bank
-    angle mostly setting the downrange and the reversal time the crossrange.
+def solve_return_guidance(ctx: ModelContext, params: dict | None = None, iterations: int = 12,
+                          tol_km: float = 0.2, tol_s: float = 0.5, verbose: bool = False):
+    """The deorbit burn's length (s), the bank angle (deg) and the reversal time (s after
+    entry interface) that put the touchdown on the landing estimate at the ``landing``
+    event's time: Newton iterations with a finite-difference Jacobian (the burn mostly sets
+    the time, the bank angle the downrange, the reversal the crossrange).
 
-    Returns ``(bank_deg, reversal_after_ei_s, miss_km)``. Run offline by
+    Returns ``(duration_s, bank_deg, reversal_after_ei_s, miss_km, late_s)``. Run offline by
     ``tools/solve_soyuz_return.py``, which writes the answer into the TOML file."""
     p = _merged(params)
-    _, k = _orbit_phase(ctx, p)
     est = ctx.sites["landing-estimate"]
     ground = float(est["alt_km"])
-    omega = tuple(float(c) for c in ctx.eo.omega_gcrs(k["t_ms"]))
-    x = np.array([float(p["entry.bank_deg"]), float(p["entry.reversal_after_ei_s"])])
+    t_land = float(ctx.events["landing"])
+    x = np.array([float(p["deorbit_burn.duration_s"]), float(p["entry.bank_deg"]),
+                  float(p["entry.reversal_after_ei_s"])])
 
     def miss(v):
-        d = _descent(p, k["pole"], omega, k["t_ms"], k["s_ms"], ground, v[0], v[1])
-        return np.array(_landing_miss(ctx, d, est))
+        q = dict(p, **{"deorbit_burn.duration_s": float(v[0])})
+        _, k = _orbit_phase(ctx, q)
+        omega = tuple(float(c) for c in ctx.eo.omega_gcrs(k["t_ms"]))
+        d = _descent(q, k["pole"], omega, k["t_ms"], k["s_ms"], ground, v[1], v[2])
+        dr, cr = _landing_miss(ctx, d, est)
+        return np.array([dr, cr, d.t_td - t_land])
 
     f = miss(x)
-    steps = np.array([0.5, 5.0])
+    steps = np.array([1.0, 0.5, 5.0])
     for it in range(iterations):
         if verbose:
-            print(f"iter {it}: bank {x[0]:.3f} deg, reversal {x[1]:.2f} s: miss downrange "
-                  f"{f[0]:.3f} km, crossrange {f[1]:.3f} km")
-        if math.hypot(*f) < tol_km:
+            print(f"iter {it}: burn {x[0]:.2f} s, bank {x[1]:.3f} deg, reversal {x[2]:.2f} s: "
+                  f"miss downrange {f[0]:.3f} km, crossrange {f[1]:.3f} km, "
+                  f"late {f[2]:.2f} s")
+        if math.hypot(f[0], f[1]) < tol_km and abs(f[2]) < tol_s:
             break
-        jac = np.empty((2, 2))
-        for j in range(2):
-            dx = np.zeros(2)
+        jac = np.empty((3, 3))
+        for j in range(3):
+            dx = np.zeros(3)
             dx[j] = steps[j]
             jac[:, j] = (miss(x + dx) - f) / steps[j]
         step = np.linalg.solve(jac, -f)
-        scale = max(abs(step[0]) / 10.0, abs(step[1]) / 60.0, 1.0)
+        scale = max(abs(step[0]) / 10.0, abs(step[1]) / 10.0, abs(step[2]) / 60.0, 1.0)
         x = x + step / scale
-        x[1] = max(0.0, x[1])
+        x[2] = max(0.0, x[2])
         f = miss(x)
-    return float(x[0]), float(x[1]), float(math.hypot(*f))
+    return float(x[0]), float(x[1]), float(x[2]), float(math.hypot(f[0], f[1])), float(f[2])
+
+
+def landing_on_track(ctx: ModelContext, params: dict | None = None, distance_km: float = 148.0,
+                     min_bearing_deg: float = 90.0, max_bearing_deg: float = 180.0,
+                     step_s: float = 5.0):
+    """Where the published "148 km south-east of Zhezkazgan" meets the ground track the
+    deorbit burn implies: the point at ``distance_km`` from the ``zhezkazgan`` site, its
+    bearing within ``[min_bearing_deg, max_bearing_deg]`` (south-east), nearest to the
+    ground track of the orbit after the burn (flown on without air, two-body + J2, from
+    the burn's end). Returns ``(lat_deg, lon_deg, bearing_deg, track_distance_km)``."""
+    p = _merged(params)
+    segs, k = _orbit_phase(ctx, p)
+    zh = ctx.sites["zhezkazgan"]
+    coast = segs[-1]  # burn end to module separation
+    arc, _ = Arc.integrate(_coast(k["pole"]), coast.t0, tuple(coast.states[0][:6]),
+                           coast.t0 + 3600.0, step_s)
+    pts = []
+    for t, st in zip(arc.times, arc.states):
+        lat, lon, _, _ = _geodetic(ctx, t, st)
+        if great_circle_km(lat, lon, zh["lat_deg"], zh["lon_deg"]) < 3.0 * distance_km:
+            pts.append(_unit_sphere(lat, lon))
+    if len(pts) < 2:
+        raise RuntimeError("the ground track after the burn does not pass Zhezkazgan")
+    z = _unit_sphere(zh["lat_deg"], zh["lon_deg"])
+    north = np.array([0.0, 0.0, 1.0]) - z[2] * z
+    north /= np.linalg.norm(north)
+    east = np.cross(north, z)
+    ang = distance_km / R_EARTH_MEAN_KM
+    best = None
+    for b in np.arange(min_bearing_deg, max_bearing_deg + 1e-9, 0.1):
+        br = math.radians(b)
+        q = z * math.cos(ang) + (north * math.cos(br) + east * math.sin(br)) * math.sin(ang)
+        d = min(float(np.linalg.norm(q - pt)) for pt in pts) * R_EARTH_MEAN_KM
+        if best is None or d < best[3]:
+            lat = math.degrees(math.asin(q[2]))
+            lon = math.degrees(math.atan2(q[1], q[0]))
+            best = (lat, lon, float(b), d)
+    return best
 
 
 def _flight_path_deg(rv, omega):
@@ -602,12 +624,18 @@ def simulate_return(ctx: ModelContext, params: dict | None = None) -> ModelResul
 
     Phases: free-flight (undocking), deorbit-burn, coast (burn end), entry (100 km),
     parachute (10.8 km). Events (modelled): separation-burn, deorbit-burn-end,
-    entry-interface, peak-load, parachute, main-parachute, touchdown (the burn starts exactly
-    at ``ctx.events['deorbit-burn']``, the modules part at
-    ``ctx.events['module-separation']``). ``info`` carries the
-    Δv and duration of the deorbit burn, the peak load, the touchdown point
-    (``met_s, lat_deg, lon_deg, alt_km, r_itrs_km``), the landing estimate and the
-    great-circle distance between the two (``landing_error_km``).
+    entry-interface, peak-load, parachute, main-parachute, soft-landing-engines, touchdown
+    (the burn starts exactly at ``ctx.events['deorbit-burn']``, the modules part at
+    ``ctx.events['module-separation']``). ``info`` carries the Δv and duration of the
+    deorbit burn, the peak load, the touchdown point (``met_s, lat_deg, lon_deg, alt_km,
+    r_itrs_km``), the landing estimate and the great-circle distance between the two
+    (``landing_error_km``), ``soft_landing`` (when, from what height and speed, at what
+    deceleration), and ``burns``: the separation burn and the deorbit burn, each a dict with
+    ``id``, ``met_s`` (start), ``duration_s``, ``engine`` ("SKD" or "DPO"), ``thrust_N``,
+    ``dv_solved_m_s``, ``dv_published_m_s`` (or None: MS-18's deorbit dv was not published;
+    ``dv_sister_m_s`` gives Soyuz MS-17's) and ``thrust_dir_gcrs``: a unit vector for the
+    separation burn (fixed), a function of ``met_s`` for the deorbit burn (against the
+    inertial velocity throughout, the engine pointing along it).
     """
     p = _merged(params)
     segs, k = _orbit_phase(ctx, p)
@@ -649,11 +677,41 @@ def simulate_return(ctx: ModelContext, params: dict | None = None) -> ModelResul
         "peak-load": desc.t_peak,
         "parachute": desc.t_chute,
         "main-parachute": desc.t_main,
+        "soft-landing-engines": desc.t_soft,
         "touchdown": desc.t_td,
     }
     phases = [(k["t_u"], "free-flight"), (k["t_db"], "deorbit-burn"), (k["t_be"], "coast"),
               (desc.t_ei, "entry"), (desc.t_chute, "parachute")]
+    thrust = float(p["engine.thrust_n"])
+
+    def deorbit_direction(met_s: float) -> np.ndarray:
+        """Unit thrust direction (GCRS) during the deorbit burn: against the inertial
+        velocity (the engine points along it)."""
+        _, v_ = evaluate(met_s)
+        return -v_ / np.linalg.norm(v_)
+
+    sep_dv = float(p["separation_burn.dv_m_s"])
+    sep_s = float(p["separation_burn.duration_s"])
+    burns = [
+        {"id": "separation-burn", "met_s": k["t_sb"], "duration_s": sep_s,
+         "end_met_s": k["t_sb_end"], "engine": "DPO",
+         "thrust_N": float(p["spacecraft.mass_kg"]) * sep_dv / sep_s,
+         "dv_solved_m_s": sep_dv, "dv_published_m_s": sep_dv,
+         "dv_published_flight": "Soyuz MS-11 (CSA timeline)",
+         "thrust_dir_gcrs": np.asarray(k["dir_sb"], dtype=float).tolist()},
+        {"id": "deorbit-burn", "met_s": k["t_db"], "duration_s": k["t_be"] - k["t_db"],
+         "end_met_s": k["t_be"], "engine": "SKD", "thrust_N": thrust,
+         "dv_solved_m_s": dv_rocket, "dv_published_m_s": None,
+         "dv_published_flight": None, "dv_sister_m_s": {"Soyuz MS-17": 128.0},
+         "thrust_dir_gcrs": deorbit_direction},
+    ]
     info = {
+        "burns": burns,
+        "soft_landing": {"met_s": desc.t_soft,
+                         "height_m": float(p["soft_landing.fire_height_m"]),
+                         "speed_before_m_s": desc.v_soft_m_s,
+                         "deceleration_m_s2": desc.decel_soft_m_s2,
+                         "touchdown_speed_m_s": float(p["soft_landing.touchdown_speed_m_s"])},
         "deorbit_dv_m_s": dv_rocket,
         "deorbit_burn_s": k["t_be"] - k["t_db"],
         "mass_before_burn_kg": k["m0"],
@@ -672,6 +730,7 @@ def simulate_return(ctx: ModelContext, params: dict | None = None) -> ModelResul
                           r_itrs_km=np.asarray(r_itrs, dtype=float)),
         "landing_estimate": dict(lat_deg=float(est["lat_deg"]), lon_deg=float(est["lon_deg"]),
                                  uncertainty_deg=float(est.get("uncertainty_deg", 0.0)),
+                                 uncertainty_km=float(est.get("uncertainty_km", 0.0)),
                                  label="estimate"),
         "landing_error_km": great_circle_km(lat, lon, est["lat_deg"], est["lon_deg"]),
         "basis": "modelled",
@@ -680,5 +739,5 @@ def simulate_return(ctx: ModelContext, params: dict | None = None) -> ModelResul
                        info=info)
 
 
-__all__ = ["simulate_return", "solve_entry_guidance", "BankLaw", "load_return_params", "approx_alt_km",
-           "great_circle_km"]
+__all__ = ["simulate_return", "solve_return_guidance", "landing_on_track", "BankLaw",
+           "load_return_params", "approx_alt_km", "great_circle_km"]
