@@ -10,6 +10,7 @@ z toward the Earth (R-bar); positions in km or m, times in UTC.
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import math
 
 import numpy as np
@@ -105,9 +106,9 @@ class RendezvousPanel(QtWidgets.QWidget):
     MODE_TIPS = {"auto": "Pick the zoom from the clock's time",
                  "far": "The whole rendezvous, km (along-track arc and height; vertical "
                         "exaggerated)",
-                 "close": "From burn 4 (3 km below) to docking, metres, true proportions",
-                 "final": "Station keeping 400 m below, then the final approach up R-bar "
-                          "to Rassvet, metres"}
+                 "close": "From burn 4 to docking, metres, true proportions",
+                 "final": "From the last burn: the fly-around, station keeping and the "
+                          "final approach up R-bar to Rassvet, metres"}
 
     def __init__(self, viewer, parent=None, object_id: str = RENDEZVOUS_OBJECT,
                  reference: str = "iss"):
@@ -119,6 +120,9 @@ class RendezvousPanel(QtWidgets.QWidget):
         self.reference = reference
         self.profile = rendezvous_profile(model, object_id, reference)
         p = self.profile
+        #: The model's burns by event id: start, duration, engine, solved and published Δv.
+        self.burn_info = {b["id"]: b for b in model.objects[object_id].info.get(
+            "rendezvous", {}).get("burns", [])}
         self.burn_times = {bid: t for bid, _, t in p.burns}
         self._t_close = self.burn_times.get("rendezvous-burn-4", p.start_s)
         self._t_final = self.burn_times.get("rendezvous-burn-6", p.start_s)
@@ -237,18 +241,23 @@ class RendezvousPanel(QtWidgets.QWidget):
             symbolPen=pg.mkPen("white", width=1.5))
         self.alt_plot.setXLink(self.range_plot)
 
-        self.burn_lines: dict[str, list[pg.InfiniteLine]] = {}
+        #: Each burn as a span over its duration, in the range and the altitude plots.
+        self.burn_spans: dict[str, list[pg.LinearRegionItem]] = {}
         self.cursors: list[pg.InfiniteLine] = []
+        burn_rgb = QtGui.QColor(BURN_COLOR)
         for plot in (self.range_plot, self.alt_plot):
-            for k, (bid, _, t) in enumerate(p.burns):
-                line = pg.InfiniteLine(
-                    pos=t, angle=90, pen=pg.mkPen(BURN_COLOR, width=1,
-                                                  style=QtCore.Qt.PenStyle.DashLine),
-                    label=f"B{bid.rsplit('-', 1)[-1]}" if plot is self.range_plot else None,
-                    labelOpts={"position": 0.93, "color": BURN_COLOR, "anchors":
-                               [(0.5, 0), (0.5, 0)]})
-                plot.addItem(line)
-                self.burn_lines.setdefault(bid, []).append(line)
+            for bid, _, t in p.burns:
+                end = float(self.burn_info.get(bid, {}).get("end_met_s", t))
+                span = pg.LinearRegionItem(
+                    values=(t, max(end, t)), movable=False,
+                    brush=pg.mkBrush(burn_rgb.red(), burn_rgb.green(), burn_rgb.blue(), 90),
+                    pen=pg.mkPen(BURN_COLOR, width=1))
+                span.setZValue(5)
+                plot.addItem(span)
+                self.burn_spans.setdefault(bid, []).append(span)
+        self._burn_labels: list[pg.TextItem] = []
+        self.range_plot.getViewBox().sigXRangeChanged.connect(self._place_burn_labels)
+        for plot in (self.range_plot, self.alt_plot):
             dock = pg.InfiniteLine(
                 pos=p.end_s, angle=90, pen=pg.mkPen(DOCKING_COLOR, width=1.2),
                 label="Docking" if plot is self.range_plot else None,
@@ -269,8 +278,14 @@ class RendezvousPanel(QtWidgets.QWidget):
         hi = math.log10(np.nanmax(p.range_m) / 1000.0)
         self.range_plot.setYRange(lo - 0.2, hi + 0.2, padding=0)
 
-        note = QtWidgets.QLabel(MODELLED_NOTE + " B1–B6: the six burns. Drag or scroll to "
-                                "pan and zoom.")
+        self.burn_table = QtWidgets.QLabel(self._burn_table_html())
+        self.burn_table.setObjectName("burnTable")
+        self.burn_table.setToolTip("Each burn of the model: its engine (SKD: the main engine; "
+                                   "DPO: the approach thrusters), how long it lasts, the "
+                                   "velocity change the model needs, and the one published "
+                                   "for a sister flight's same burn")
+        note = QtWidgets.QLabel(MODELLED_NOTE + " B1–B6: the six burns, drawn over their "
+                                "durations. Drag or scroll to pan and zoom.")
         note.setWordWrap(True)
         note.setObjectName("modelledNote")
         note.setStyleSheet("QLabel { color: #9aa4af; }")
@@ -283,7 +298,55 @@ class RendezvousPanel(QtWidgets.QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.range_widget, 3)
         layout.addWidget(self.alt_widget, 3)
+        layout.addWidget(self.burn_table)
         layout.addWidget(note)
+        self._place_burn_labels()
+
+    def _burn_table_html(self) -> str:
+        """The burns as a small table: engine, duration, the model's Δv and the published
+        Δv of the sister flight it follows."""
+        rows = []
+        for bid, _, _t in self.profile.burns:
+            b = self.burn_info.get(bid)
+            if b is None:
+                continue
+            pub = b.get("dv_published_m_s")
+            published = (f"{pub:.1f} m/s ({html.escape(str(b.get('dv_published_flight', '')))})"
+                         if pub is not None else "—")
+            rows.append(f"<tr><td>B{bid.rsplit('-', 1)[-1]}&nbsp;</td><td>{b['engine']}</td>"
+                        f"<td align=right>&nbsp;{b['duration_s']:.0f} s</td>"
+                        f"<td align=right>&nbsp;&nbsp;{b['dv_solved_m_s']:.1f} m/s</td>"
+                        f"<td>&nbsp;&nbsp;{published}</td></tr>")
+        head = ("<tr><th></th><th align=left>engine</th><th align=right>&nbsp;lasts</th>"
+                "<th align=right>&nbsp;&nbsp;Δv, model</th>"
+                "<th align=left>&nbsp;&nbsp;Δv, published</th></tr>")
+        return (f"<table cellspacing=0 cellpadding=2 style='color:{PLOT_FG}'>"
+                f"{head}{''.join(rows)}</table>")
+
+    def _place_burn_labels(self, *_):
+        """Burn names over the range plot, grouped where they would print over each other
+        at the current zoom (B4–6)."""
+        plot = self.range_plot
+        for item in self._burn_labels:
+            plot.removeItem(item)
+        self._burn_labels = []
+        (x0, x1), (_, y1) = plot.getViewBox().viewRange()
+        width_px = max(plot.getViewBox().width(), 1.0)
+        per_px = (x1 - x0) / width_px
+        groups: list[list[tuple[str, float]]] = []
+        for bid, _, t in self.profile.burns:
+            name = bid.rsplit("-", 1)[-1]
+            if groups and (t - groups[-1][-1][1]) / per_px < 34:
+                groups[-1].append((name, t))
+            else:
+                groups.append([(name, t)])
+        for g in groups:
+            text = f"B{g[0][0]}" if len(g) == 1 else f"B{g[0][0]}–{g[-1][0]}"
+            label = pg.TextItem(text, color=BURN_COLOR, anchor=(0.5, 0.0))
+            label.setPos(0.5 * (g[0][1] + g[-1][1]), y1)
+            label.setZValue(25)
+            plot.addItem(label, ignoreBounds=True)
+            self._burn_labels.append(label)
 
     # -- zoom modes -----------------------------------------------------------------------
     @property
@@ -463,8 +526,11 @@ class RendezvousPanel(QtWidgets.QWidget):
         self.current_label.setPos(float(x[0]), float(y[0]))
         # open the name to the left when the marker is near the right edge; no name when
         # the marker sits on the station's own labels (far view, close in)
-        self.current_label.setAnchor((1.12, 1.1) if x[0] > self._x_mid + 0.5 * self._x_half
-                                     else (-0.12, 1.1))
+        right = x[0] > self._x_mid + 0.5 * self._x_half
+        # beside the marker in the final zoom (above it, the name would leave the plot at
+        # the top, where the port is); above it elsewhere
+        vy = 0.5 if mode == "final" else 1.1
+        self.current_label.setAnchor((1.12, vy) if right else (-0.12, vy))
         self.current_label.setVisible(bool(mode != "far" or abs(x[0]) > 0.04 * self._x_half))
         rng, closing = range_and_closing_speed(self.model, self.object_id, met_s,
                                                self.reference)

@@ -228,7 +228,7 @@ def test_marker_hidden_before_separation(qtbot, model, clock, viewer):
 @pytest.mark.parametrize("mode", ["far", "close", "final"])
 def test_burn_markers_at_the_burn_times(qtbot, model, clock, viewer, mode):
     """Burn stars sit at the Soyuz's position at each burn time the mode's stretch shows;
-    the time plots carry a line at each of the six burns' event times."""
+    the time plots carry a span over each of the six burns, from its event time."""
     panel = RendezvousPanel(viewer)
     qtbot.addWidget(panel)
     panel.set_mode(mode)
@@ -246,10 +246,14 @@ def test_burn_markers_at_the_burn_times(qtbot, model, clock, viewer, mode):
         ex, ey = pos[:, 0], -pos[:, 2]
     np.testing.assert_allclose(xs, ex, atol=1e-6)
     np.testing.assert_allclose(ys, ey, atol=1e-6)
+    info = {b["id"]: b for b in model.objects[SOYUZ].info["rendezvous"]["burns"]}
     for bid, tb in burns:
-        lines = panel.burn_lines[bid]
-        assert len(lines) == 2  # range plot and altitude plot
-        assert all(line.value() == pytest.approx(tb) for line in lines)
+        spans = panel.burn_spans[bid]
+        assert len(spans) == 2  # range plot and altitude plot
+        for span in spans:  # from the event's time over the burn's duration
+            lo, hi = span.getRegion()
+            assert lo == pytest.approx(tb) and hi - lo == pytest.approx(info[bid]["duration_s"])
+            assert hi > lo  # every burn is finite (issue 10)
 
 
 def test_rendezvous_panel_draws(qtbot, model, clock, viewer, tmp_path):
@@ -338,3 +342,32 @@ def test_track_span_is_set_in_orbits(qtbot, model):
         panel.span_spin("track_ahead_s").setValue(2.5)
     assert state.track_ahead_s == pytest.approx(2.5 * ORBIT_S)
     assert state.track_behind_s == pytest.approx(ORBIT_S)
+
+
+def test_rendezvous_panel_texts_never_overlap(qtbot, model, viewer):
+    """At the default dock size and a small one: the burn labels over the range plot are
+    apart (grouped when close), and no text widget overlaps another."""
+    from PySide6 import QtWidgets
+
+    panel = RendezvousPanel(viewer)
+    qtbot.addWidget(panel)
+    for w, h in ((480, 900), (330, 900)):
+        panel.resize(w, max(h, panel.minimumSizeHint().height()))
+        panel.show()
+        qtbot.wait(30)
+        boxes = [lbl.sceneBoundingRect() for lbl in panel._burn_labels]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert not a.intersects(b), (w, a, b)
+        texts = [c for c in panel.findChildren(QtWidgets.QLabel) if c.isVisible()]
+        geoms = [(c, c.geometry().translated(c.parentWidget().mapTo(panel, QtCore.QPoint())))
+                 for c in texts]
+        for i, (ca, a) in enumerate(geoms):
+            for cb, b in geoms[i + 1:]:
+                if ca.parentWidget() is cb.parentWidget():
+                    assert not a.intersects(b), (ca.text()[:30], cb.text()[:30])
+    table = panel.burn_table.text()
+    for b in model.objects[SOYUZ].info["rendezvous"]["burns"]:
+        assert f"{b['dv_solved_m_s']:.1f} m/s" in table  # solved Δv beside the published one
+        if b["dv_published_m_s"] is not None:
+            assert f"{b['dv_published_m_s']:.1f} m/s" in table
