@@ -72,3 +72,19 @@ def kink(f, s, h=1e-3):
     return float(np.linalg.norm(right - left)) / scale
 
 
+
+def context():
+    """A StoryContext of the synthetic scene: lift-off at the real instant, a few events
+    (one modelled), the two spacecraft alive throughout, a window of two weeks."""
+    import datetime as dt
+
+    from orbitviz.core.story.context import StoryContext, StoryEvent
+    from orbitviz.core.timeaxis import TimeAxis
+
+    axis = TimeAxis(dt.datetime(2021, 10, 5, 8, 55, 2, 442000, tzinfo=dt.timezone.utc))
+    events = (StoryEvent("liftoff", "Lift-off", 0.0, "measured"),
+              StoryEvent("booster-separation", "Booster separation", 118.0, "modelled"),
+              StoryEvent("docking", "Docking to Rassvet", 12448.558, "measured"),
+              StoryEvent("undocking", "Soyuz MS-18 undocks", 1002537.558, "measured"))
+    life = {"sat": (-1800.0, 2e6), "station": (-1e6, 2e6)}
+    return StoryContext(axis, events, life, (-1800.0, 1.1e6))
