@@ -291,3 +291,23 @@ def test_key_lines_finds_keys_tables_and_elements():
     assert pos.line(("shots", 1, "keyframes", 1, "target", "deeper")) == 23
     assert pos.line(("nothing",)) == 1
 
+
+def test_the_readme_documents_every_key_and_its_example_loads(ctx):
+    from pathlib import Path
+
+    from orbitviz.core.story.load import (DEFAULT_KEYS, EASE_KEYS, KEYFRAME_KEYS, SHOT_KEYS,
+                                          STORY_KEYS)
+
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start = text.index("## Films: the story file")
+    section = text[start:text.index("\n## ", start + 10)]
+    keys = {*STORY_KEYS, *DEFAULT_KEYS, *SHOT_KEYS, *EASE_KEYS, *KEYFRAME_KEYS} - {"keyframes"}
+    for key in keys:
+        assert f"`{key}`" in section or f"{key} =" in section, key
+    assert "[[shots.keyframes]]" in section
+    begin = section.index("```toml\n") + len("```toml\n")
+    example = section[begin:section.index("```\n", begin)]
+    story = parse_story(example, ctx, "README.md")
+    assert [s.name for s in story.shots] == ["The chase", "Docking"]
+    assert story.duration_s == pytest.approx(8 + 13 - 1)
