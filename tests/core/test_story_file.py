@@ -177,6 +177,8 @@ BAD = [
      'ramp must be linear, hold or eased, not "smooth"'),
     ('end = "2021-10-05T12:23:00Z"', 'end = "2021-10-05T12:23:00Z"\nease = []', 24,
      "ease must be a list"),
+    ('end = "2021-10-05T12:23:00Z"', 'end = "2021-10-05T12:23:00Z"\nease_s = 0.3', 24,
+     'ease_s is for ramp = "eased", not "linear"'),
     ('end = "2021-10-05T12:23:00Z"', 'end = "2021-10-05T12:23:00Z"\nramp = "eased"', 24,
      "ramp = \"eased\" needs ease"),
     ('start = "kurs-failure"', 'start = "undocking"', 23,

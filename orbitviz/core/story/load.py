@@ -353,9 +353,10 @@ class _Reader:
             raise self.fail(here, f"{label} lacks end (or rate)")
         if kind is None:
             kind = "eased" if "ease" in raw else ("hold" if t1 == t0 else "linear")
-        if "ease" in raw and kind != "eased":
-            raise self.fail(here + ("ease",), f"ease is for ramp = \"eased\", not "
-                                              f"{show(kind)}")
+        for key in ("ease", "ease_s"):
+            if key in raw and kind != "eased":
+                raise self.fail(here + (key,), f"{key} is for ramp = \"eased\", not "
+                                               f"{show(kind)}")
         if kind == "hold":
             if t1 != t0:
                 raise self.fail(here + ("ramp",), "ramp = \"hold\" keeps time still: give "
