@@ -4,6 +4,7 @@ them. ``run()`` is what ``orbitviz`` (no command) calls.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -205,7 +206,6 @@ class OrbitvizApp(QtCore.QObject):
         QtWidgets.QApplication.instance().exit(2)
 
     def _on_model(self, model) -> None:
-        from orbitviz.core.clock import SimulationClock
         from orbitviz.core.viewstate import ViewState
         from orbitviz.render.scene import SceneController, create_items, preset_for
         from orbitviz.ui.panels import LayersPanel, ReadoutsPanel, RendezvousPanel
@@ -216,8 +216,11 @@ class OrbitvizApp(QtCore.QObject):
         s = self.settings
         state = ViewState.from_dict(_json(s.value("view/state")))
         met = _float(s.value("time/met_s"), 0.0)
-        self.clock = SimulationClock(model.window[0], model.window[1], met_s=met,
-                                     rate=_float(s.value("time/rate"), 60.0))
+        from orbitviz.core.viewer import ViewerModel
+
+        # the map follows the viewer model; the app's clock is the viewer's
+        self.viewer = ViewerModel(model, state, met_s=met, rate=_float(s.value("time/rate"), 60.0))
+        self.clock = self.viewer.clock
         self.state = state
         self.viewport = Viewport()
         self.items = create_items(model)
@@ -226,9 +229,9 @@ class OrbitvizApp(QtCore.QObject):
         self.layers = LayersPanel(state)
         self.readouts = ReadoutsPanel(model, self.clock)
         self.rendezvous = RendezvousPanel(model, self.clock)
-        from orbitviz.ui.groundtrack import GroundTrackPanel
+        from orbitviz.ui.map_panel import MapPanel
 
-        self.map = GroundTrackPanel(model, self.clock, state)
+        self.map = MapPanel(self.viewer)
         self.shots_panel = self._make_shots_panel(model)
         self.layers.sync_from_state()
         self.legend = Legend()
@@ -243,7 +246,8 @@ class OrbitvizApp(QtCore.QObject):
         self.propagator = WindowPropagator(self)
         self.propagator.ready.connect(self.scene.set_user_window)
         self.scene.propagator = self.propagator
-        self.map.set_environment(self.scene.env)
+        self.viewer.environment = self.scene.env  # one Sun and Earth for the view and the map
+        self.viewer.events.selection.connect(self.select)  # a click on the map
         self.scenario = "mission"
         self.clock.subscribe(self.scene.set_time)
         self.viewport.camera_changed.connect(self.scene.update)
@@ -331,7 +335,7 @@ class OrbitvizApp(QtCore.QObject):
         self.legend.set_user_objects(len(catalog))
         self.readouts.set_user_catalog(catalog)
         self.time_controls.set_user_catalog(catalog)
-        self.map.set_user_catalog(catalog)
+        self.viewer.set_catalog(catalog)
         w0, w1 = self.model.window
         meets_mission = any(a <= w1 and b >= w0 for a, b in catalog.coverage)
         if not meets_mission:  # sets far from October 2021: show them on their own time line
@@ -372,7 +376,7 @@ class OrbitvizApp(QtCore.QObject):
         if free != (was == "free"):  # the map tells about your objects; the plots don't
             self.window.raise_dock("Map" if free else "Rendezvous")
         self.scene.set_time(self.clock.met_s)
-        self.map.refresh()
+        self.viewer.events.view.emit()
 
     def pick(self, x: float, y: float) -> None:
         """A click in the view at (x, y): select the object drawn there, if any."""
@@ -505,7 +509,7 @@ class OrbitvizApp(QtCore.QObject):
         self.select(v.selected)
         self.clock.seek(shot.met_s)
         self.scene.update()
-        self.map.refresh()
+        self.viewer.events.view.emit()
 
     # -- intents ------------------------------------------------------------------------------------
     def apply_preset(self, name: str) -> None:
@@ -530,7 +534,7 @@ class OrbitvizApp(QtCore.QObject):
         self.time_controls.set_selected(object_id)
         self.readouts.set_selected(object_id)
         self.scene.set_selected_user(object_id if user else None)
-        self.map.set_selected_user(object_id if user else None)
+        self.viewer.events.selection.emit(object_id)  # the state is the viewer's view
 
     def set_frame(self, frame: str) -> None:
         if frame in FRAMES:
@@ -544,7 +548,7 @@ class OrbitvizApp(QtCore.QObject):
     def _on_layers(self) -> None:
         self.window.check_frame(self.state.frame)
         self.scene.update()
-        self.map.refresh()
+        self.viewer.events.view.emit()
 
     # -- exports -------------------------------------------------------------------------------
     def exporter(self):
@@ -572,7 +576,10 @@ class OrbitvizApp(QtCore.QObject):
                 state.layers[layer] = False
         scale = height / max(self.viewport.height(), 1)
         # the ground-track map goes into the picture when it is shown on screen
-        inset = self.map.image_at if self.window.dock_shown("Map") else None
+        from orbitviz.ui.map_panel import map_image
+
+        inset = functools.partial(map_image, self.viewer) if self.window.dock_shown("Map") \
+            else None
         return ExportSpec(size=(int(width), int(height)), view=state.camera, frame=state.frame,
                           caption=caption, transparent=transparent, credit=credit,
                           view_state=state, camera=self.viewport.camera(), pixel_scale=scale,
