@@ -180,6 +180,23 @@ def test_the_map_goes_into_exports_when_it_is_shown(qtbot, settings, tmp_path):
     app.window.close()
 
 
+def test_a_click_on_the_map_selects_in_the_whole_app(qtbot, settings):
+    """Issue 13: objects are selected by clicking them on the map; the readouts, the time
+    bar and the view follow, as for a click in the view."""
+    app = _open(qtbot, settings)
+    app.clock.seek(5000.0)
+    app.select("iss")
+    app.window._docks["Map"].raise_()
+    qtbot.waitUntil(lambda: app.window.dock_shown("Map"), timeout=3000)
+    m = app.map.frame().marker("soyuz-ms-19")
+    x, y = app.map.map_view().to_px(m.lat_deg, m.lon_deg)
+    qtbot.mouseClick(app.map, Qt.MouseButton.LeftButton,
+                     pos=QtCore.QPoint(int(round(float(x))), int(round(float(y)))))
+    assert app.state.selected == "soyuz-ms-19" and app.viewer.selected == "soyuz-ms-19"
+    assert app.readouts.selected == "soyuz-ms-19"
+    app.window.close()
+
+
 def test_a_saved_shot_round_trips_and_renders_the_same_image(qtbot, settings, tmp_path):
     import subprocess
     import sys
