@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--tle", metavar="FILE", action="append", default=[],
                     help=TLE_HELP + "; drawn in the pictures and clips (follow:<id> follows "
                     "one), and TIME may be anywhere within their sets' validity (repeatable)")
+    ex.add_argument("--map", action="store_true",
+                    help="draw the ground-track map as an inset in the top-right corner, "
+                    "at each picture's time (as the app does while its Map panel is shown)")
     ex.add_argument("--force", action="store_true", help="overwrite existing files")
     ex.add_argument("--shots", metavar="FILE",
                     help="the saved-shots file for --shot (default: the app's own)")

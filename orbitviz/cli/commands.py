@@ -270,9 +270,13 @@ def export(ns) -> int:
                                 view=rules.check_view(ns.view or "earth", viewer),
                                 frame=ns.frame, caption=ns.caption,
                                 transparent=ns.transparent, credit=ns.credit, tile=ns.tile)
+        if ns.map:
+            spec = dataclasses.replace(spec, inset=_MapInset(model, catalog))
         if shot is not None:
             spec = dataclasses.replace(spec, view=shot.view().camera, view_state=shot.view(),
                                        camera=shot.camera)
+            if ns.map:  # the shot's layers on the map too
+                spec = dataclasses.replace(spec, inset=_MapInset(model, catalog, shot.view()))
             met = check_time(shot.met_s)
             rules.check_spec(spec, viewer, ns.out)
             ex.check_output(ns.out, ns.force)
@@ -296,6 +300,29 @@ def export(ns) -> int:
     except OSError as exc:  # a path the checks could not even look at
         raise CommandError(error_line(exc, ns.out)) from None
     return _with_gl(model, job, catalog)
+
+
+class _MapInset:
+    """``inset(met_s, width, height, pixel_scale)`` for an ``ExportSpec``: the map of a
+    viewer model of the mission and the user's catalogue (made on first use, when the GL
+    job's QApplication exists), with the layers of ``view_state`` (a saved shot's) if given."""
+
+    def __init__(self, model, catalog, view_state=None):
+        self.model, self.catalog, self.view_state = model, catalog, view_state
+        self.viewer = None
+
+    def __call__(self, met_s, width, height, pixel_scale=1.0):
+        import copy
+
+        from orbitviz.core.viewer import ViewerModel
+        from orbitviz.ui.map_panel import map_image
+
+        if self.viewer is None:
+            self.viewer = ViewerModel(self.model, copy.deepcopy(self.view_state))
+            self.viewer.set_catalog(self.catalog)
+            if self.view_state is not None:  # a user object selected in the shot
+                self.viewer.select(self.view_state.selected)
+        return map_image(self.viewer, met_s, width, height, pixel_scale)
 
 
 def _check_clip_frames(t0: float, t1: float, fps: int, rate: float) -> None:

@@ -27,6 +27,8 @@ from OpenGL import GL
 from pyqtgraph.opengl import GLGraphicsItem
 from pyqtgraph.Qt import QT_LIB, QtCore, QtGui
 
+from orbitviz.core.label_layout import place_boxes
+
 from .tracks import (
     program_for,
     bind_interleaved,
@@ -308,33 +310,21 @@ def declutter_labels(anchors_px, atlas: LabelAtlas, offset_px=(10, 0), shown=Non
     objects first): each takes the first of right of its anchor, left of it, a line below,
     a line above (right, then left) whose box clears the boxes already placed by
     ``gap_px``; if none does, it stays right of its anchor. ``shown``: (N,) bool, labels
-    that are drawn (hidden ones take no room). Pure function (no GL).
+    that are drawn (hidden ones take no room). Pure function (no GL); the placement is
+    :func:`orbitviz.core.label_layout.place_boxes`, shared with the map.
     """
     a = np.asarray(anchors_px, dtype=float).reshape(-1, 2)
     n = len(a)
-    shifts = np.zeros((n, 2))
     if n < 2:
-        return shifts
+        return np.zeros((n, 2))
     base = label_boxes(a, atlas, offset_px)
     w = base[:, 2] - base[:, 0]
     h = base[:, 3] - base[:, 1]
-    ox = int(offset_px[0])
-    placed: list[np.ndarray] = []
-    for i in range(n):
-        if shown is not None and not shown[i]:
-            continue
-        left = -(2 * ox + w[i])
-        options = [(0.0, 0.0), (left, 0.0), (0.0, -h[i]), (left, -h[i]), (0.0, h[i]),
-                   (left, h[i])]
-        choice = options[0]
-        for dx, dy in options:
-            box = base[i] + np.array([dx, dy, dx, dy])
-            if all(box[0] >= q[2] + gap_px or box[2] + gap_px <= q[0] or
-                   box[1] >= q[3] + gap_px or box[3] + gap_px <= q[1] for q in placed):
-                choice = (dx, dy)
-                break
-        shifts[i] = choice
-        placed.append(base[i] + np.array([choice[0], choice[1], choice[0], choice[1]]))
+    left = -(2 * int(offset_px[0]) + w)
+    zero = np.zeros(n)
+    options = np.stack([np.stack(c, axis=1) for c in (
+        (zero, zero), (left, zero), (zero, -h), (left, -h), (zero, h), (left, h))], axis=1)
+    shifts, _ = place_boxes(base, options, shown, gap_px, keep_unplaced=True)
     return shifts
 
 

@@ -93,6 +93,31 @@ USER_RING_PX = 17.0
 #: Dark casing under the selected object's ring and flown track; its label's box.
 USER_CASING = (5, 7, 10, 190)
 SELECTED_FILL = (20, 6, 18, 215)
+#: The selected user object's name on the map (light, in a USER_COLOR frame).
+SELECTED_TEXT = "#fbe9f7"
+#: The map's marker diameters, px: the station (a square), a vehicle (a disc), the sites
+#: (pad: a triangle, landing estimate: a cross, modelled touchdown: a disc), the sub-solar
+#: point; their outlines.
+MAP_STATION_PX = 13.0
+MAP_VEHICLE_PX = 10.0
+MAP_PAD_PX = 11.0
+MAP_LANDING_ESTIMATE_PX = 13.0
+MAP_LANDING_MODEL_PX = 7.0
+MAP_SUN_PX = 16.0
+MAP_MARKER_EDGE = "#05070a"
+MAP_SUN_EDGE = "#ff8a00"
+#: Map line widths, px: flown track, track to come (dashed: dash and gap in line widths),
+#: the selected object's casing and ring, the terminator.
+MAP_TRACK_PX = 2.2
+MAP_FUTURE_PX = 1.6
+MAP_DASH = (5.0, 4.0)
+MAP_CASING_PX = 5.0
+MAP_RING_PX = 2.5
+MAP_TERMINATOR_PX = 1.2
+#: The map's label text, px, and the city lights' tint (RGB 0–255; alpha: brightness × gain).
+MAP_LABEL_FONT_PX = 12
+NIGHT_LIGHTS_RGB = (255, 214, 150)
+NIGHT_LIGHTS_GAIN = 1.3
 
 
 # -- the panels (Qt style-sheet colours) --------------------------------------------------------

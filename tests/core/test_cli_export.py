@@ -32,7 +32,8 @@ def test_parse_the_three_forms():
     assert (ns.at, ns.out, ns.size, ns.view, ns.frame, ns.tile) == (
         "T+300", "a.png", (3840, 2160), "follow:soyuz-ms-18", "inertial", 1024)
     assert ns.caption == "Lecture 3" and not ns.credit and ns.transparent and ns.force
-    assert export_kind(ns) == "still"
+    assert export_kind(ns) == "still" and not ns.map
+    assert parse_args(["export", "--at", "T+300", "--out", "a.png", "--map"]).map
     ns = parse_args(["export", "--events", "--out", "stills"])
     assert export_kind(ns) == "events" and ns.size == (1920, 1080) and ns.view is None
     ns = parse_args(["export", "--from", "T+0", "--to", "T+60", "--out", "c.mp4",

@@ -170,12 +170,31 @@ def test_the_map_goes_into_exports_when_it_is_shown(qtbot, settings, tmp_path):
     assert spec.inset is not None
     with_map = _rgb(app.exporter().render(app.clock.met_s, spec))
     x, y, iw, ih = app.exporter().inset_rect(w, h)
-    expected = _rgb(app.map_inset()(app.clock.met_s, iw, ih, spec.pixel_scale))
+    from orbitviz.ui.map_panel import map_image
+
+    expected = _rgb(map_image(app.viewer, app.clock.met_s, iw, ih, spec.pixel_scale))
     region = with_map[y + 2:y + ih - 2, x + 2:x + iw - 2]
     assert np.abs(region - expected[2:-2, 2:-2]).mean() < 2.0      # the map, at that time
     assert np.abs(region - without[y + 2:y + ih - 2, x + 2:x + iw - 2]).mean() > 8.0
     outside = (slice(ih + 40, h), slice(0, x - 40))
     assert np.abs(with_map[outside] - without[outside]).mean() < 1.0  # the rest unchanged
+    app.window.close()
+
+
+def test_a_click_on_the_map_selects_in_the_whole_app(qtbot, settings):
+    """Issue 13: objects are selected by clicking them on the map; the readouts, the time
+    bar and the view follow, as for a click in the view."""
+    app = _open(qtbot, settings)
+    app.clock.seek(5000.0)
+    app.select("iss")
+    app.window._docks["Map"].raise_()
+    qtbot.waitUntil(lambda: app.window.dock_shown("Map"), timeout=3000)
+    m = app.map.frame().marker("soyuz-ms-19")
+    x, y = app.map.map_view().to_px(m.lat_deg, m.lon_deg)
+    qtbot.mouseClick(app.map, Qt.MouseButton.LeftButton,
+                     pos=QtCore.QPoint(int(round(float(x))), int(round(float(y)))))
+    assert app.state.selected == "soyuz-ms-19" and app.viewer.selected == "soyuz-ms-19"
+    assert app.readouts.selected == "soyuz-ms-19"
     app.window.close()
 
 

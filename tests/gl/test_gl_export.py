@@ -306,3 +306,30 @@ def test_whole_earth_is_whole_at_every_aspect(exporter, size, from_screen):
     edge = max(2, int(0.01 * min(w, h)))
     assert xs.min() >= edge and xs.max() < w - edge, (xs.min(), xs.max())
     assert ys.min() >= edge and ys.max() < h - edge, (ys.min(), ys.max())
+
+
+@pytest.mark.skipif("DISPLAY" not in os.environ, reason="needs the test display")
+def test_cli_export_carries_the_map_inset(exporter, tmp_path, model):
+    """``orbitviz export --map``: the map drawn at the picture's time in the top-right
+    corner, the same picture the app's exports carry (issue 9: CLI exports carry the inset
+    too); without --map that corner shows the scene."""
+    from PySide6 import QtGui
+
+    from orbitviz.core.viewer import ViewerModel
+    from orbitviz.ui.map_panel import map_image
+
+    w, h, met = 1280, 720, 5000.0
+    pics = {}
+    for name, extra in (("map", ["--map"]), ("plain", [])):
+        out = tmp_path / f"{name}.png"
+        r = _cli(["--at", f"T+{met:.0f}", "--out", str(out), "--size", f"{w}x{h}",
+                  "--caption", "none", "--no-credit", *extra], tmp_path, display=True)
+        assert r.returncode == 0, r.stderr
+        pics[name] = rgba(QtGui.QImage(str(out)))[..., :3].astype(int)
+    x, y, iw, ih = exporter.inset_rect(w, h)
+    expected = rgba(map_image(ViewerModel(model), met, iw, ih, h / 1080.0))[..., :3].astype(int)
+    region = (slice(y + 2, y + ih - 2), slice(x + 2, x + iw - 2))
+    assert np.abs(pics["map"][region] - expected[2:-2, 2:-2]).mean() < 2.0
+    assert np.abs(pics["map"][region] - pics["plain"][region]).mean() > 8.0
+    rest = (slice(ih + 40, h), slice(0, x - 40))
+    assert np.abs(pics["map"][rest] - pics["plain"][rest]).mean() < 1.0

@@ -62,6 +62,9 @@ def _facing_time(app, oid="iss-zarya"):
     cam = np.array([cam.x(), cam.y(), cam.z()])
     for met in np.arange(600.0, 12000.0, 300.0):
         app.clock.seek(float(met))
+        # the window of samples is propagated on a worker thread: let it arrive
+        assert app.tasks.wait_idle(30.0)
+        app.scene.update()
         if oid not in app.scene.user_ids_shown:
             continue
         st = app.user_catalog.states_gcrs(met)
