@@ -12,16 +12,16 @@ user's element sets (:mod:`~orbitviz.app.elements_flow`); heavy work runs on the
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import sys
 
 from PySide6 import QtCore, QtWidgets
 
 from orbitviz.app.elements_flow import ElementsFlow
 from orbitviz.app.exports_flow import ExportsFlow
+from orbitviz.app.settings import AppSettings, AutoSave
 from orbitviz.app.shots_flow import ShotsFlow
 from orbitviz.app.startup import (StartupError, check_display, check_opengl,
-                                  make_qapplication)
+                                  make_qapplication, quit_on_signals)
 from orbitviz.app.tasks import TaskRunner
 from orbitviz.core.formatting import FRAME_NAMES
 
@@ -41,6 +41,9 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
         from orbitviz.render.camera import PRESETS
 
         self.settings = settings or QtCore.QSettings()
+        #: Checked reading and writing of :attr:`settings` (:mod:`orbitviz.app.settings`).
+        self.app_settings = AppSettings(self.settings)
+        self._autosave = None
         self.window = _Window({k: p.label for k, p in PRESETS.items()}, FRAME_NAMES, self)
         self.tasks = TaskRunner(self)
         self.tasks.failed.connect(self._task_failed)
@@ -49,9 +52,12 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
 
     def start(self) -> None:
         """Show the window at once and build the mission cache on a worker thread."""
-        geom = self.settings.value("window/geometry")
-        if isinstance(geom, QtCore.QByteArray) and self.window.restoreGeometry(geom):
-            self.window.keep_on_screen()
+        geom = self.app_settings.layout("window/geometry")
+        if geom is not None:
+            if self.window.restoreGeometry(geom):
+                self.window.keep_on_screen()
+            else:
+                self.app_settings.layout_failed("window/geometry")
         self.window.show()
         from orbitviz.core.mission import MissionModel
 
@@ -112,10 +118,10 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
         from orbitviz.ui.viewport import Viewport
 
         self.model = model
-        s = self.settings
-        state = ViewState.from_dict(_json(s.value("view/state")))
-        self.viewer = v = ViewerModel(model, state, met_s=_float(s.value("time/met_s"), 0.0),
-                                      rate=_float(s.value("time/rate"), 60.0))
+        saved = self._read_settings(model)
+        state = saved["view/state"] or ViewState()
+        self.viewer = v = ViewerModel(model, state, met_s=saved["time/met_s"],
+                                      rate=saved["time/rate"])
         if v.kind(state.selected) is None:
             v.view.selected = "soyuz-ms-19"
         self.viewport = Viewport()
@@ -133,7 +139,7 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
                                 {"Layers": self.layers, "Readouts": self.readouts,
                                  "Rendezvous": self.rendezvous, "Map": self.map,
                                  "Shots": self.shots_panel},
-                                list(self.time_controls.actions()), s.value("window/state"))
+                                list(self.time_controls.actions()), saved["window/state"])
 
         v.events.view.connect(lambda: self.window.check_frame(v.view.frame))
         self.viewport.camera_changed.connect(self.scene.update)
@@ -151,14 +157,12 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
         self.time_controls.typing_done.connect(self._focus_view)
 
         self.apply_preset(state.camera if preset_for(state.camera, v) else "earth")
-        cam = _json(s.value("view/camera"))
-        if cam and s.value("view/camera_preset") == state.camera:
-            try:
-                self.viewport.set_camera_dict(cam)
-            except (KeyError, TypeError, ValueError):
-                pass
+        cam = saved["view/camera"]  # checked: finite numbers in range
+        if cam and saved["view/camera_preset"] == state.camera:
+            self.viewport.set_camera_dict(cam)
         self.window.check_frame(state.frame)
         self.scene.set_time(v.clock.met_s)
+        self._start_autosave()
         self.ready.emit()
         if self._pending_elements:  # orbitviz --tle FILE …
             paths, self._pending_elements = self._pending_elements, []
@@ -253,39 +257,50 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
             self.viewport.set_camera(*self.scene.preset_camera())
             self.scene.update()
 
-    # -- settings ------------------------------------------------------------------------------------
+    # -- settings (read checked, saved when they change: orbitviz.app.settings) ---------------------
+    def _read_settings(self, model) -> dict:
+        """Every saved value, checked: a bad one falls back to its default, is removed from
+        the file and is told once (:meth:`_start_autosave`)."""
+        from orbitviz.core.timeaxis import SHOWN_FIRST_UTC, SHOWN_LAST_UTC
+
+        a = self.app_settings
+        shown = (model.axis.met_from_datetime(SHOWN_FIRST_UTC),
+                 model.axis.met_from_datetime(SHOWN_LAST_UTC))
+        a.sweep(window=model.window, shown=shown)  # the dialogs' keys too
+        return {"view/state": a.get("view/state"),
+                "time/met_s": a.get("time/met_s", 0.0, window=model.window),
+                "time/rate": a.get("time/rate"),
+                "view/camera": a.get("view/camera"),
+                "view/camera_preset": a.get("view/camera_preset"),
+                "window/state": a.layout("window/state")}
+
+    def _start_autosave(self) -> None:
+        """Save within a second of every change from now on; tell the user, once, of any
+        saved value that could not be used."""
+        self._autosave = AutoSave(self.save_settings, self)
+        self._autosave.watch_app(self)
+        self.app_settings.report(self.window)
+
     def save_settings(self) -> None:
-        s = self.settings
-        s.setValue("window/geometry", self.window.saveGeometry())
-        if self.viewer is None:
-            return
-        s.setValue("window/state", self.window.saveState())
-        s.setValue("view/state", json.dumps(self.viewer.view.to_dict()))
-        s.setValue("view/camera", json.dumps(self.viewport.camera()))
-        s.setValue("view/camera_preset", self.viewer.view.camera)
-        s.setValue("time/met_s", float(self.viewer.clock.met_s))
-        s.setValue("time/rate", float(self.viewer.clock.rate))
-        s.sync()
+        """Write the window, view, camera and time; a value that reading would refuse (a
+        NaN) is never written."""
+        a = self.app_settings
+        a.put("window/geometry", self.window.saveGeometry())
+        if self.viewer is not None:
+            a.put("window/state", self.window.saveState())
+            a.put("view/state", self.viewer.view.to_dict())
+            a.put("view/camera", self.viewport.camera())
+            a.put("view/camera_preset", self.viewer.view.camera)
+            # the mission's time only: a free scenario's time means nothing at the next start
+            a.put("time/met_s", float(self.viewer.clock.met_s), window=self.model.window)
+            a.put("time/rate", float(self.viewer.clock.rate))
+        a.q.sync()
 
     def shutdown(self) -> None:
-        """Stop background work (the window is closing)."""
+        """Stop background work and the saving timer (the window is closing)."""
+        if self._autosave is not None:
+            self._autosave.close()
         self.tasks.shutdown()
-
-
-def _json(value):
-    if not isinstance(value, str):
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        return None
-
-
-def _float(value, default: float) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return default
 
 
 class _Window:
@@ -321,6 +336,7 @@ def run(argv=None, tle_paths=()) -> int:
         return 2
     app = OrbitvizApp(tle_paths=tle_paths)
     app.start()
+    quit_on_signals(qapp, app.window.close)  # SIGTERM saves and closes, as the close button
     return qapp.exec()
 
 

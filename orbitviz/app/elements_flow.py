@@ -15,6 +15,7 @@ import sys
 
 from PySide6 import QtWidgets
 
+from orbitviz.app.notices import notify
 from orbitviz.core.catalog import CatalogError, build_catalog, read_element_file
 
 
@@ -103,13 +104,13 @@ class ElementsFlow:
         :meth:`add_element_files` and tell the user what was skipped, in a dialog (and on
         stderr too with ``echo``, for ``orbitviz --tle``)."""
         if paths is None:
-            start = self.settings.value("elements/dir") or ""
+            start = self.app_settings.get("elements/dir")
             paths, _ = QtWidgets.QFileDialog.getOpenFileNames(
                 self.window, "Open element sets", str(start),
                 "Element sets (*.tle *.txt *.3le *.json *.xml *.csv);;All files (*)")
             if not paths:
                 return
-            self.settings.setValue("elements/dir", os.path.dirname(paths[0]))
+            self.app_settings.put("elements/dir", os.path.dirname(paths[0]))
         self.add_element_files(paths, on_done=lambda m, f: self._report_elements(m, f, echo))
 
     def _report_elements(self, malformed, failed, echo: bool) -> None:
@@ -122,19 +123,16 @@ class ElementsFlow:
             self.window.statusBar().showMessage(
                 f"{len(cat):,} object{'s' if len(cat) != 1 else ''} of your own loaded; "
                 f"{now:,} with a state now. Click one to select it.", 10000)
+        # boxes not waited for: at start-up (orbitviz --tle) the app finishes behind them
         if failed and not malformed:
-            QtWidgets.QMessageBox.warning(self.window, "Open element sets", "\n".join(failed))
+            notify(self.window, "Open element sets", "\n".join(failed))
         elif malformed:
-            box = QtWidgets.QMessageBox(self.window)
-            box.setIcon(QtWidgets.QMessageBox.Icon.Warning)
-            box.setWindowTitle("Open element sets")
             n = len(malformed)
-            box.setText(f"{n} malformed element set{'s were' if n != 1 else ' was'} skipped; "
-                        "the valid ones are loaded.")
             shown = malformed[:12] + ([f"… and {n - 12} more (Show Details)"] if n > 12 else [])
-            box.setInformativeText("\n".join(failed + shown))
-            box.setDetailedText("\n".join(failed + malformed))
-            box.exec()
+            notify(self.window, "Open element sets",
+                   f"{n} malformed element set{'s were' if n != 1 else ' was'} skipped; "
+                   "the valid ones are loaded.", "\n".join(failed + shown),
+                   "\n".join(failed + malformed))
 
 
 __all__ = ["ElementsFlow", "read_and_build"]

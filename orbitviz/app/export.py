@@ -22,6 +22,14 @@ by the same :class:`~orbitviz.render.scene.SceneController` as the screen. A ren
 - paints the caption (title, UTC, T+, current event) and the credit line (imagery, and
   which positions are modelled) with QPainter on the final image.
 
+A failed draw fails the export: the viewport keeps the error of any item whose ``paint()``
+raised (pyqtgraph itself only prints it and goes on); after each pass the exporter raises
+:class:`ExportError` naming the item, so no picture (nor clip frame) ever lacks an item.
+
+Cancel: ``Exporter.cancel`` (a :class:`~orbitviz.core.cancel.CancelToken`, set by the CLI's
+SIGTERM/SIGINT handlers) is checked between tiles, after encoding and just before the final
+rename; :class:`~orbitviz.core.cancel.Cancelled` then unwinds, and the old file stays.
+
 Files are written atomically (:func:`write_atomic`, from :mod:`orbitviz.core.atomic_write`):
 a temporary file in the same folder, then a rename that, without ``force``, never replaces a
 file that appeared meanwhile; a crash or cancel leaves the old file (or none), never half a
@@ -45,6 +53,7 @@ from orbitviz.core.atomic_write import write_atomic as _write_atomic
 from orbitviz.core.export_rules import (MIN_TILE_PX, REF_HEIGHT_PX, ExportError, ExportSpec,
                                         caption_lines, check_spec, check_time, credit_text,
                                         export_fov_deg, image_format)
+from orbitviz.core.userfiles import one_line
 
 
 def check_output(path, force: bool = False) -> Path:
@@ -65,12 +74,21 @@ def check_output(path, force: bool = False) -> Path:
     return p
 
 
-def write_atomic(path, writer, force: bool = True) -> Path:
+def write_atomic(path, writer, force: bool = True, **kwargs) -> Path:
     """:func:`orbitviz.core.atomic_write.write_atomic`, its errors as :class:`ExportError`."""
     try:
-        return _write_atomic(path, writer, force=force)
+        return _write_atomic(path, writer, force=force, **kwargs)
     except AtomicWriteError as exc:
         raise ExportError(str(exc)) from None
+
+
+def paint_error_text(errors) -> str:
+    """One line for the draw errors a viewport kept: which item failed, and why."""
+    item, exc = errors[0]
+    why = str(exc).strip().splitlines()
+    why = f"{type(exc).__name__}: {why[0]}" if why else type(exc).__name__
+    more = f" (and {len(errors) - 1} more draw errors)" if len(errors) > 1 else ""
+    return f"drawing the picture failed: {type(item).__name__}: {one_line(why, 160)}{more}"
 
 
 # -- the engine --------------------------------------------------------------------------
@@ -93,6 +111,9 @@ class Exporter:
         #: same catalogue as the screen, its own view state, selection and time.
         self.viewer = ViewerModel(mission)
         self.view = Viewport()
+        self.view.report_paint_errors = False  # a failed draw fails the export instead
+        #: Checked between tiles and before the final rename (a CancelToken; None: never).
+        self.cancel = None
         self.view.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen)
         self.view.resize(640, 360)
         self.view.show()
@@ -160,6 +181,10 @@ class Exporter:
         return k
 
     # -- rendering -------------------------------------------------------------------------
+    def _check_cancel(self) -> None:
+        if self.cancel is not None:
+            self.cancel.check()
+
     def render_array(self, met_s: float, spec: ExportSpec) -> np.ndarray:
         """The GL picture alone, (H, W, 4) uint8 in memory order B, G, R, A (premultiplied
         alpha; alpha 255 everywhere unless ``spec.transparent``)."""
@@ -167,6 +192,7 @@ class Exporter:
 
         check_spec(spec, self.viewer)
         check_time(self.viewer, met_s)
+        self._check_cancel()
         t0 = time.perf_counter()
         k = self._pose(met_s, spec)
         w, h = spec.size
@@ -193,6 +219,7 @@ class Exporter:
 
         if bg is not None:
             self.view.opts["bgcolor"] = bg
+        self.view.paint_errors.clear()
         tw = min(tile, w + 2 * pad)
         th = min(tile, h + 2 * pad)
         out = np.empty((h, w, 4), dtype=np.uint8)
@@ -209,6 +236,7 @@ class Exporter:
             for y0 in range(0, h, th - 2 * pad):
                 ch = min(th - 2 * pad, h - y0)
                 for x0 in range(0, w, tw - 2 * pad):
+                    self._check_cancel()
                     cw = min(tw - 2 * pad, w - x0)
                     rw, rh = cw + 2 * pad, ch + 2 * pad
                     fbo.bind()
@@ -219,6 +247,8 @@ class Exporter:
                     data = GL.glReadPixels(pad, pad, cw, ch, GL.GL_BGRA, GL.GL_UNSIGNED_BYTE)
                     arr = np.frombuffer(data, dtype=np.uint8).reshape(ch, cw, 4)
                     out[y0:y0 + ch, x0:x0 + cw] = arr[::-1]
+                    if self.view.paint_errors:  # pyqtgraph drew on without the item
+                        raise ExportError(paint_error_text(self.view.paint_errors))
             err = GL.glGetError()
             if err != GL.GL_NO_ERROR:
                 raise ExportError(f"OpenGL error {err:#x} while rendering the picture")
@@ -261,6 +291,7 @@ class Exporter:
         check_time(self.viewer, met_s)
         check_output(path, force)
         img = self.render(met_s, spec)
+        self._check_cancel()  # before the encoding, which takes seconds at 8K
         t0 = time.perf_counter()
         if not spec.transparent:  # 3 bytes a pixel: smaller PNGs, and JPEG needs it
             img = img.convertToFormat(QtGui.QImage.Format.Format_RGB888)
@@ -279,10 +310,11 @@ class Exporter:
             if not wr.write(img):
                 raise ExportError(f"cannot write {path}: {wr.errorString()}")
             buf.close()
+            self._check_cancel()  # a signal during the encoding: stop before writing
             with open(tmp, "wb") as fh:
                 fh.write(memoryview(buf.data()))
 
-        out = write_atomic(path, writer, force=force)
+        out = write_atomic(path, writer, force=force, cancel=self.cancel)
         self.timings["write"] = time.perf_counter() - t0
         return out
 

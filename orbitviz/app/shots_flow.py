@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6 import QtWidgets
 
+from orbitviz.app.notices import notify
 from orbitviz.core.shots import Shot, ShotBook, ShotError
 
 
@@ -20,15 +21,15 @@ class ShotsFlow:
         from orbitviz.app.paths import default_shots_path
         from orbitviz.ui.shots import ShotsPanel
 
-        path = Path(self.settings.value("shots/path") or default_shots_path())
+        path = Path(self.app_settings.get("shots/path") or default_shots_path())
         axis = self.model.axis
         try:
             self.shots = ShotBook(path, axis)
         except ShotError as exc:  # a broken file is reported and left as it is
             spare = path.with_name(path.stem + " (new)" + path.suffix)
-            QtWidgets.QMessageBox.warning(
-                self.window, "Saved shots",
-                f"{exc}\n\nThat file is left untouched; new shots go to {spare}.")
+            # not waited for: the app finishes starting behind the box
+            notify(self.window, "Saved shots", "The saved shots could not be read.",
+                   f"{exc}\n\nThat file is left untouched; new shots go to {spare}.")
             try:
                 self.shots = ShotBook(spare, axis)
             except ShotError:

@@ -92,5 +92,37 @@ def make_qapplication(argv=None) -> QtWidgets.QApplication:
     return app
 
 
+def quit_on_signals(qapp, close) -> None:
+    """SIGTERM and SIGINT (Ctrl-C) call ``close`` (the window's close: settings saved, work
+    stopped) instead of killing the app or raising ``KeyboardInterrupt`` into whatever Python
+    code runs (pyqtgraph's drawing would swallow it). Qt's event loop runs in C++, where
+    Python's handlers wait; the signal also writes to a socket Qt watches
+    (``signal.set_wakeup_fd``), which wakes the loop so the handler runs at once. The handler
+    only schedules ``close`` on the event loop."""
+    import signal
+    import socket
+
+    rsock, wsock = socket.socketpair()
+    rsock.setblocking(False)
+    wsock.setblocking(False)
+    signal.set_wakeup_fd(wsock.fileno(), warn_on_full_buffer=False)
+    notifier = QtCore.QSocketNotifier(rsock.fileno(), QtCore.QSocketNotifier.Type.Read, qapp)
+
+    def drain() -> None:  # Python runs here, and with it the pending signal handler
+        try:
+            rsock.recv(256)
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+
+    def handler(signum, frame) -> None:
+        QtCore.QTimer.singleShot(0, close)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, handler)
+    qapp._orbitviz_signal_wakeup = (rsock, wsock, notifier)  # kept as long as the app
+
+
 __all__ = ["StartupError", "check_display", "check_opengl", "dark_palette",
-           "make_qapplication", "ORG", "APP"]
+           "make_qapplication", "quit_on_signals", "ORG", "APP"]

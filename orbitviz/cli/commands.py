@@ -397,8 +397,10 @@ def _events_plan(viewer, ns) -> list:
 
 
 def _export_events(exporter, ns, spec, plan) -> int:
-    """Every event's picture, then ``index.html``. On any failure (or Ctrl-C) a folder this
-    run made is removed with the pictures it wrote: no empty or half-filled new folder."""
+    """Every event's picture, then ``index.html``. On any failure (a full disk, Ctrl-C,
+    SIGTERM) the pictures this run created are removed again, and so is a folder this run
+    made: no empty or half-filled new folder. (Pictures it replaced with ``--force`` stay
+    replaced: each is whole.)"""
     from dataclasses import replace
     from pathlib import Path
 
@@ -427,14 +429,15 @@ def _export_events(exporter, ns, spec, plan) -> int:
             with open(tmp, "w", encoding="utf-8") as fh:  # closed here: errors are seen
                 fh.write(html)
 
-        index = write_atomic(out / "index.html", write_html, force=ns.force)
+        index = write_atomic(out / "index.html", write_html, force=ns.force,
+                             cancel=exporter.cancel)
     except BaseException:
+        for path in written:
+            try:
+                path.unlink()
+            except OSError:
+                pass
         if made:
-            for path in written:
-                try:
-                    path.unlink()
-                except OSError:
-                    pass
             try:
                 out.rmdir()  # only if empty: nobody else's files are touched
             except OSError:
@@ -562,7 +565,7 @@ def _export_clip(exporter, clip, ns, spec, t0, t1) -> int:
         if not out.lower().endswith(".mp4") and not out.endswith(("/", os.sep)):
             out += "/"  # no extension: a folder of PNGs
         path = clip.export_clip(exporter, t0, t1, out, spec, fps=ns.fps, rate=ns.rate,
-                                progress=progress)
+                                progress=progress, force=ns.force)
     except getattr(clip, "ClipCancelled", KeyboardInterrupt):
         raise KeyboardInterrupt from None
     finally:
@@ -573,28 +576,39 @@ def _export_clip(exporter, clip, ns, spec, t0, t1) -> int:
 
 
 def _with_gl(model, job, catalog=None) -> int:
-    """Run ``job(exporter)`` with a GL-capable QApplication (a private Xvfb if needed);
-    SIGTERM cancels like Ctrl-C so atomic writes clean up."""
+    """Run ``job(exporter)`` with a GL-capable QApplication (a private Xvfb if needed).
+
+    SIGTERM and SIGINT cancel cleanly: their handlers only record the signal in a
+    :class:`~orbitviz.core.cancel.CancelToken` (an exception raised by a handler could land
+    inside pyqtgraph's item drawing, which swallows it and finishes the picture without
+    that item); the exporter checks the token between tiles and frames and just before the
+    final rename, and :class:`~orbitviz.core.cancel.Cancelled` unwinds through the atomic
+    writers, which leave the old file and remove their temporaries."""
     import contextlib
     import signal
 
     from orbitviz.cli.xvfb import PrivateXvfb, XvfbError, display_available
+    from orbitviz.core.cancel import CancelToken
 
-    def _term(signum, frame):
-        raise KeyboardInterrupt
+    token = CancelToken()
 
-    old_term = signal.signal(signal.SIGTERM, _term)
+    def _on_signal(signum, frame):
+        token.request(signum)
+
+    old = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     display = contextlib.nullcontext() if display_available() else PrivateXvfb()
     try:
         with display:
-            return _run_gl_job(model, job, catalog)
+            token.check()
+            return _run_gl_job(model, job, catalog, token)
     except XvfbError as exc:
         raise CommandError(str(exc)) from None
     finally:
-        signal.signal(signal.SIGTERM, old_term)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
 
 
-def _run_gl_job(model, job, catalog=None) -> int:
+def _run_gl_job(model, job, catalog=None, cancel=None) -> int:
     from PySide6 import QtWidgets
 
     from orbitviz.app.export import Exporter
@@ -609,6 +623,7 @@ def _run_gl_job(model, job, catalog=None) -> int:
         if reason is not None:
             raise CommandError(f"OpenGL cannot start: {reason}")
         exporter = Exporter(model)
+        exporter.cancel = cancel
         exporter.set_catalog(catalog)
         return job(exporter)
     except ExportError as exc:

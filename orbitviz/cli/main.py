@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
     from orbitviz.cli import commands
+    from orbitviz.core.cancel import Cancelled
 
     try:
         if ns.command == "events":
@@ -39,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     except BrokenPipeError:
         return 0
+    except Cancelled as exc:  # SIGTERM or SIGINT during an export: cleaned up, then out
+        print(f"orbitviz: export {exc.describe()}; no file was left half-written",
+              file=sys.stderr)
+        return exc.exit_status
     except KeyboardInterrupt:
         return 130
 

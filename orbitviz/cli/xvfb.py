@@ -4,20 +4,73 @@ display (``orbitviz export`` on a server or in CI).
 :func:`display_available` says whether Qt can open a GL-capable window here;
 :class:`PrivateXvfb` starts ``Xvfb`` on a free display number (chosen by the server itself
 through ``-displayfd``), points ``DISPLAY`` at it for this process, and stops it on exit.
+
+Nothing outlives the command (issue 14):
+
+- Xvfb runs as a child that gets SIGTERM when this process dies, however it dies (``kill -9``
+  included; :func:`~orbitviz.core.childproc.popen_kwargs`), in a session of its own.
+- Its ``XDG_RUNTIME_DIR`` (Qt wants one) is ``orbitviz-xdg-<pid>-<random>`` in the temporary
+  folder, removed on exit; one left by a process that was killed (its pid no longer runs, and
+  the folder is this user's) is removed the next time a private Xvfb starts.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 
+from orbitviz.core.childproc import popen_kwargs
+
 INSTALL_HINT = ("install Xvfb (Debian/Ubuntu: apt install xvfb xauth libgl1-mesa-dri; "
                 "Fedora: dnf install xorg-x11-server-Xvfb mesa-dri-drivers), "
                 "or run in a desktop session")
+
+
+XDG_PREFIX = "orbitviz-xdg-"
+_XDG_NAME = re.compile(r"^orbitviz-xdg-(\d+)-[A-Za-z0-9_]+$")
+
+
+def _pid_runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it runs
+        return True
+    return True
+
+
+def remove_stale_xdg_folders(folder: str | None = None) -> list[str]:
+    """Remove ``orbitviz-xdg-<pid>-*`` folders in ``folder`` (the temporary folder) whose
+    process no longer runs and that belong to this user; returns their names."""
+    base = folder or tempfile.gettempdir()
+    removed = []
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return removed
+    uid = os.getuid()
+    for entry in entries:
+        m = _XDG_NAME.match(entry.name)
+        if m is None:
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not entry.is_dir(follow_symlinks=False) or st.st_uid != uid:
+            continue
+        if _pid_runs(int(m.group(1))):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(entry.name)
+    return removed
 
 
 class XvfbError(RuntimeError):
@@ -56,7 +109,7 @@ class PrivateXvfb:
                 [exe, "-displayfd", str(write_fd), "-screen", "0", self.screen,
                  "-nolisten", "tcp"],
                 pass_fds=(write_fd,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, start_new_session=True)
+                stderr=subprocess.DEVNULL, **popen_kwargs(signal.SIGTERM))
         except OSError as exc:
             os.close(read_fd)
             os.close(write_fd)
@@ -84,7 +137,8 @@ class PrivateXvfb:
         os.environ.pop("QT_QPA_PLATFORM", None)  # the default (xcb) has OpenGL
         os.environ.pop("WAYLAND_DISPLAY", None)
         if not os.environ.get("XDG_RUNTIME_DIR"):  # Qt warns without one
-            self._xdg = tempfile.mkdtemp(prefix="orbitviz-xdg-")
+            remove_stale_xdg_folders()
+            self._xdg = tempfile.mkdtemp(prefix=f"{XDG_PREFIX}{os.getpid()}-")
             os.environ["XDG_RUNTIME_DIR"] = self._xdg
         return self.display
 

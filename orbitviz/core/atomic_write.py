@@ -23,6 +23,15 @@ flushes it to disk, and only then gives it the target's name:
   (``ENOSPC``) says the disk is full. Any error or interrupt (Ctrl-C) removes the temporary
   file. A name longer than the file system allows is refused before anything is written
   (:func:`check_name_fits`).
+- **Cancel.** ``cancel`` (a :class:`~orbitviz.core.cancel.CancelToken`) is checked once
+  more just before the rename: a signal that came while the file was written stops the
+  write there, and the old file stays as it was.
+- **Mode.** A new file gets the mode an ordinary new file gets (``0666`` less the umask);
+  ``mode`` keeps another (a rewritten file keeping its ``0644`` or ``0600``).
+- **Folders** (:func:`write_folder_atomic`, a clip's PNG frames): the same, with a temporary
+  folder of the same name pattern, locked the same way; an existing target folder is
+  swapped with the new one in one step (``renameat2(RENAME_EXCHANGE)``) where the caller
+  allows replacing it, then removed.
 
 No Qt here: :mod:`orbitviz.app.export` re-exports :func:`write_atomic` for its callers.
 """
@@ -53,6 +62,7 @@ TEMP_PREFIX = ".orbitviz-"
 _TEMP_NAME = re.compile(r"^\.orbitviz-[0-9a-f]{8}-.*\.part(\.[A-Za-z0-9]{1,8})?$", re.S)
 _AT_FDCWD = -100
 _RENAME_NOREPLACE = 1
+_RENAME_EXCHANGE = 2
 
 
 class AtomicWriteError(Exception):
@@ -224,12 +234,16 @@ def rename_noreplace(src, dst) -> None:
     os.replace(src_b, dst_b)
 
 
-def write_atomic(path, writer, force: bool = True, suffix: str = "") -> Path:
+def write_atomic(path, writer, force: bool = True, suffix: str = "", *, cancel=None,
+                 mode: int | None = None) -> Path:
     """Write ``path`` through ``writer(tmp_path: str)`` atomically (see the module's notes).
 
     ``force``: replace an existing file; without it an existing file, or one that appears
     while ``writer`` runs, raises :class:`TargetExistsError` and is left as it is.
     ``suffix``: ends the temporary name (``.mp4`` for writers that go by the extension).
+    ``cancel``: anything with a ``check()`` that raises to stop (a
+    :class:`~orbitviz.core.cancel.CancelToken`), called just before the rename.
+    ``mode``: the new file's permission bits (default: a new file's, ``0666`` less umask).
     OS errors become :class:`AtomicWriteError` (one line, naming ``path``; a full disk says
     so); anything else ``writer`` raises, and interrupts, pass through. In every failure the
     temporary file is removed.
@@ -261,11 +275,11 @@ def write_atomic(path, writer, force: bool = True, suffix: str = "") -> Path:
         _lock(fd)  # held until the end: other writers see this file is in use
         try:
             writer(str(tmp))
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+            os.chmod(tmp, _new_file_mode() if mode is None else stat.S_IMODE(mode))
             with open(tmp, "rb+") as fh:  # whatever the writer left in caches, on disk
                 os.fsync(fh.fileno())
+            if cancel is not None:
+                cancel.check()  # the last moment a cancel leaves the old file as it was
             if force:
                 os.replace(tmp, p)
             else:
@@ -289,6 +303,135 @@ def write_atomic(path, writer, force: bool = True, suffix: str = "") -> Path:
     return p
 
 
+def _new_file_mode() -> int:
+    """The mode an ordinary new file gets here: ``0666`` less the umask (not mkstemp's
+    ``0600``)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _new_folder_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
+def exchange(a, b) -> bool:
+    """Swap the names ``a`` and ``b`` in one step (Linux ``renameat2(RENAME_EXCHANGE)``);
+    False where the system or file system cannot (nothing changed then)."""
+    if _RENAMEAT2 is None:
+        return False
+    if _RENAMEAT2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _UNSUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), os.fsdecode(b))
+
+
+def _rename_folder_noreplace(src: Path, dst: Path) -> None:
+    """Rename the folder ``src`` to ``dst`` unless ``dst`` exists (FileExistsError)."""
+    try:
+        rename_noreplace(src, dst)
+        return
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        # rename_noreplace's fallbacks are for files (a hard link, a file placeholder):
+        # claim the name with an empty folder instead, which a rename may replace
+        if exc.errno not in _UNSUPPORTED | {errno.ENOTDIR, errno.EISDIR}:
+            raise
+    os.mkdir(dst, 0o700)
+    os.rename(src, dst)  # replaces our empty claim; ENOTEMPTY if someone filled it
+
+
+def write_folder_atomic(path, writer, replace=None, *, cancel=None) -> Path:
+    """Make the folder ``path`` through ``writer(tmp_folder: str)`` atomically: the whole new
+    folder appears under ``path`` at once, or nothing does.
+
+    ``writer`` fills a temporary folder beside ``path`` (the name pattern and lock of
+    :func:`temporary_name`, so a killed writer's folder is removed by the next write).
+    ``replace(path)``: called when ``path`` exists at the end; it raises to refuse (the
+    error passes through), else the old folder is swapped out in one step and removed.
+    Without ``replace`` an existing ``path`` raises :class:`TargetExistsError`.
+    ``cancel``: as for :func:`write_atomic`. Errors and interrupts remove the temporary
+    folder; OS errors become :class:`AtomicWriteError` (one line naming ``path``).
+    """
+    p = Path(path)
+    shown = one_line(p)
+    folder = _folder(p)
+    check_name_fits(p)
+    if replace is None and os.path.lexists(p):
+        raise TargetExistsError(f"{shown} exists: use --force to overwrite it")
+    remove_stale_temporaries(folder)
+    limit = name_max(folder)
+    for _ in range(100):
+        tmp = folder / temporary_name(p.name, secrets.token_hex(4), "", limit)
+        try:
+            os.mkdir(tmp, 0o700)
+            break
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                raise AtomicWriteError(f"cannot write {shown}: the folder "
+                                       f"{one_line(folder)} does not exist") from None
+            raise AtomicWriteError(error_line(exc, p)) from None
+    else:
+        raise AtomicWriteError(f"cannot write {shown}: no free temporary name in the folder")
+    fd = None
+    old = None
+    try:
+        fd = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+        _lock(fd)  # held until the end, as for files
+        try:
+            writer(str(tmp))
+            os.chmod(tmp, _new_folder_mode())
+            os.fsync(fd)
+            if cancel is not None:
+                cancel.check()
+            if os.path.lexists(p):
+                if replace is None:
+                    raise TargetExistsError(
+                        f"{shown} appeared while it was being written: it is left as it "
+                        "was (use --force to overwrite it)", appeared=True)
+                replace(p)
+                if not os.path.isdir(p) or os.path.islink(p):
+                    raise AtomicWriteError(f"cannot write {shown}: it is not a folder")
+                if exchange(tmp, p):
+                    old = tmp  # the old folder now has the temporary name
+                else:  # two renames: the old folder aside, then the new one in
+                    old = folder / temporary_name(p.name, secrets.token_hex(4), ".old", limit)
+                    os.rename(p, old)
+                    try:
+                        _rename_folder_noreplace(tmp, p)
+                    except BaseException:
+                        os.rename(old, p)
+                        old = None
+                        raise
+            else:
+                try:
+                    _rename_folder_noreplace(tmp, p)
+                except FileExistsError:
+                    raise TargetExistsError(
+                        f"{shown} appeared while it was being written: it is left as it "
+                        "was (use --force to overwrite it)", appeared=True) from None
+        except OSError as exc:
+            raise AtomicWriteError(error_line(exc, p)) from None
+    except BaseException:
+        if old is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if fd is not None:
+            os.close(fd)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    _fsync_folder(folder)
+    return p
+
+
 def _fsync_folder(folder: Path) -> None:
     """Make the new name durable (a crash after the rename keeps it); errors ignored."""
     try:
@@ -303,6 +446,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-__all__ = ["AtomicWriteError", "TargetExistsError", "write_atomic", "check_name_fits",
+__all__ = ["AtomicWriteError", "TargetExistsError", "write_atomic", "write_folder_atomic",
+           "exchange", "check_name_fits",
            "remove_stale_temporaries", "temporary_name", "is_temporary_name", "rename_noreplace",
            "error_line", "name_max", "STALE_MIN_AGE_S"]

@@ -8,6 +8,7 @@ only :meth:`SimulationClock.set_window` changes it.
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 from orbitviz.core.events import Event, Subscription
@@ -23,7 +24,7 @@ class SimulationClock:
                  rate: float = 60.0):
         self._start_s, self._end_s = self._checked_window(start_s, end_s)
         self._met = self._clamp(start_s if met_s is None else met_s)
-        self._rate = 0.0
+        self._rate = 60.0  # kept if the rate given is NaN
         self.set_rate(rate)
         self.playing = False
         #: Emitted with the new ``met_s`` whenever the time changes.
@@ -73,11 +74,16 @@ class SimulationClock:
         return self._rate
 
     def _clamp(self, t: float) -> float:
-        return min(max(float(t), self._start_s), self._end_s)
+        t = float(t)
+        if math.isnan(t):  # no time at all: stay where the clock is (a NaN sticks forever)
+            return getattr(self, "_met", self._start_s)
+        return min(max(t, self._start_s), self._end_s)
 
     def set_rate(self, rate: float) -> None:
-        """Set the playback rate, clamped to ±``MAX_RATE``."""
-        self._rate = max(-MAX_RATE, min(MAX_RATE, float(rate)))
+        """Set the playback rate, clamped to ±``MAX_RATE`` (NaN: the rate is kept)."""
+        rate = float(rate)
+        if not math.isnan(rate):
+            self._rate = max(-MAX_RATE, min(MAX_RATE, rate))
 
     def seek(self, met_s: float) -> None:
         """Jump to ``met_s`` (clamped to the clock's span)."""

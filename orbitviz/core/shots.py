@@ -35,9 +35,12 @@ Decisions (documented here because users edit and share these files by hand):
 * **Names** are 1-80 characters after trimming, with no control characters, unique without
   regard to case (:meth:`ShotBook.get` matches without case, too).
 * Every problem is a :class:`ShotError` with one line naming the file and what is wrong.
-* Saving is atomic (a temporary file in the same folder, then :func:`os.replace`). By
-  default every change (``add``, ``rename``, ``remove``) saves at once and is undone in
-  memory if the save fails.
+* Saving is atomic (:func:`~orbitviz.core.atomic_write.write_atomic`: a temporary file in
+  the same folder, then a rename). A ``shots.json`` that is a symbolic link stays one: the
+  file it points to is rewritten (in that file's folder). The file keeps its permission
+  bits (a ``0644`` file stays ``0644``, a private ``0600`` one stays private). By default
+  every change (``add``, ``rename``, ``remove``) saves at once and is undone in memory if
+  the save fails.
 
 No Qt here: the app decides where the file lives and passes its path.
 """
@@ -49,10 +52,11 @@ import datetime as _dt
 import json
 import math
 import os
-import tempfile
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orbitviz.core.atomic_write import AtomicWriteError, write_atomic
 from orbitviz.core.timeaxis import SHOWN_FIRST_UTC, SHOWN_LAST_UTC, TimeAxis, shown_span_text
 from orbitviz.core.userfiles import (MAX_SHOTS_FILE_BYTES, UserFileError, brief, loads_json,
                                      one_line, quote, read_user_file)
@@ -436,28 +440,32 @@ class ShotBook:
         return doc
 
     def save(self) -> Path:
-        """Write the file atomically (a temporary file beside it, then ``os.replace``)."""
+        """Write the file atomically (see the module's notes: a link stays a link, the mode
+        is kept); returns the path written (the link's target for a link)."""
         try:
             text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError) as e:
             raise self._fail(f"cannot be written: {e}") from None
-        folder = self.path.parent
-        tmp = None
+        data = (text + "\n").encode("utf-8")
+        # through a link to the file it names (a dangling link: the file it would name)
+        target = Path(os.path.realpath(self.path)) if self.path.is_symlink() else self.path
+        mode = None
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text + "\n")
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-            tmp = None
+            st = os.stat(target)
+            if stat.S_ISREG(st.st_mode):
+                mode = stat.S_IMODE(st.st_mode)
+        except OSError:
+            pass  # a new file: a new file's mode
+
+        def writer(tmp: str) -> None:
+            with open(tmp, "wb") as f:  # closed here: a full disk is seen here
+                f.write(data)
+
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, writer, force=True, mode=mode)
+        except AtomicWriteError as e:  # one line naming the file already
+            raise ShotError(str(e)) from None
         except OSError as e:
             raise self._fail(f"cannot be written ({e.strerror or e})") from None
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-        return self.path
+        return target

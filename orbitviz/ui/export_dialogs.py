@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 
 from orbitviz.core import export_rules as rules
+from orbitviz.core import settings_values
 
 #: Output presets (label, width, height).
 SIZE_PRESETS = [("1920 × 1080 (Full HD)", 1920, 1080), ("2560 × 1440 (QHD)", 2560, 1440),
@@ -103,14 +104,14 @@ class _SizeBox(QtWidgets.QWidget):
         s.setValue(f"{prefix}/match", self.match.isChecked())
 
     def load(self, s: QtCore.QSettings, prefix: str):
-        self.match.setChecked(_bool(s.value(f"{prefix}/match"), False))
-        idx = _int(s.value(f"{prefix}/preset"), 0)
+        self.match.setChecked(_setting(s, f"{prefix}/match"))
+        idx = _setting(s, f"{prefix}/preset")
         if 0 <= idx < self.preset.count():
             self.preset.setCurrentIndex(idx)
         if self.preset.currentData() is None:
-            self.height_spin.setValue(_int(s.value(f"{prefix}/height"), 1080))
+            self.height_spin.setValue(_setting(s, f"{prefix}/height"))
             if not self.match.isChecked():
-                self.width_spin.setValue(_int(s.value(f"{prefix}/width"), 1920))
+                self.width_spin.setValue(_setting(s, f"{prefix}/width"))
         self._apply_preset()
 
 
@@ -322,12 +323,13 @@ class ExportClipDialog(_ExportDialog):
         from orbitviz.core.clip_plan import ClipPlan
 
         s = self.settings
-        try:
-            t0, t1 = float(s.value("export/clip/t0_s")), float(s.value("export/clip/t1_s"))
-            rate = float(s.value("export/clip/rate"))
-        except (TypeError, ValueError):
+        t0, t1 = _setting(s, "export/clip/t0_s"), _setting(s, "export/clip/t1_s")
+        rate = _setting(s, "export/clip/rate")
+        if t0 is None or t1 is None or rate is None or not t1 > t0:
             return None
-        if not (t1 > t0 and rate > 0):
+        try:
+            self.format_time(t0), self.format_time(t1)
+        except (ValueError, OverflowError):  # outside the dates the app can show
             return None
         return ClipPlan("Last range", t0, t1, rate)
 
@@ -369,7 +371,7 @@ class ExportClipDialog(_ExportDialog):
     def _load(self):
         s = self.settings
         _load_common(s, "export/clip", self.path, self.size_box, self._checks())
-        self.fps.setValue(_int(s.value("export/clip/fps"), 30))
+        self.fps.setValue(_setting(s, "export/clip/fps"))
 
     def _save(self):
         s = self.settings
@@ -451,10 +453,10 @@ def _confirm_replace(parent, title: str, target: Path) -> bool:
 def _load_common(settings, prefix: str, path_edit, size_box, checks: dict) -> None:
     """The settings both export dialogs keep under ``prefix``: the path, the size and the
     check boxes (``{key: (box, default)}``)."""
-    path_edit.setText(str(settings.value(f"{prefix}/path", "") or ""))
+    path_edit.setText(_setting(settings, f"{prefix}/path"))
     size_box.load(settings, prefix)
     for key, (box, default) in checks.items():
-        box.setChecked(_bool(settings.value(f"{prefix}/{key}"), default))
+        box.setChecked(_setting(settings, f"{prefix}/{key}", default))
 
 
 def _save_common(settings, prefix: str, path_edit, size_box, checks: dict) -> None:
@@ -464,16 +466,7 @@ def _save_common(settings, prefix: str, path_edit, size_box, checks: dict) -> No
         settings.setValue(f"{prefix}/{key}", box.isChecked())
 
 
-def _bool(value, default: bool) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        return value.lower() in ("true", "1", "yes")
-    return default
-
-
-def _int(value, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+def _setting(settings, key: str, default=None):
+    """The saved value of ``key`` checked by :mod:`orbitviz.core.settings_values` (the app
+    has already reset bad ones and told the user); its default when missing or bad."""
+    return settings_values.value_or(key, settings.value(key), default)

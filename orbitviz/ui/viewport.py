@@ -1,6 +1,13 @@
 """The 3D viewport: a pyqtgraph ``GLViewWidget`` whose camera always looks at the scene
 origin (0, 0, 0).
 
+A failed draw is never silent: pyqtgraph catches an item's ``paint()`` exception, prints
+"Error while drawing item" and draws the rest, which would leave a picture without that item
+(an export of an Earth with no Earth, issue 14). :meth:`Viewport.drawItemTree` keeps every
+such error in :attr:`Viewport.paint_errors`; the exporter clears it before a pass and fails
+the export if anything is in it after. On screen the error is still printed as pyqtgraph
+does (``report_paint_errors``), and the next frames go on drawing.
+
 The scene controller moves the world so that the camera's target sits at the origin (see
 docs/app-design.md); panning therefore changes a float64 offset here instead of the
 camera's float32 centre, and near/far clipping planes follow the camera distance so a 50 m
@@ -10,9 +17,11 @@ close-up and the whole Earth both keep their depth.
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pyqtgraph.opengl as gl
+from OpenGL import GL
 from PySide6 import QtCore, QtGui
 
 #: Closest and farthest camera distances, km (scene units).
@@ -45,6 +54,52 @@ class Viewport(gl.GLViewWidget):
         self.user_moved = False
         self.setMinimumSize(320, 240)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        #: ``(item, exception)`` of each item whose ``paint()`` failed, oldest first (at most
+        #: ``MAX_PAINT_ERRORS``; whoever reads it clears it).
+        self.paint_errors: list[tuple[object, Exception]] = []
+        #: Print a failed draw as pyqtgraph does (the screen); the exporter reports its own.
+        self.report_paint_errors = True
+
+    #: Most paint errors kept (a broken item fails on every frame).
+    MAX_PAINT_ERRORS = 32
+
+    # -- drawing --------------------------------------------------------------------------
+    def drawItemTree(self, item=None, useItemNames=False):  # noqa: N802 (pyqtgraph's name)
+        """Draw ``item`` and its children (None: every top-level item) in depth order, as
+        pyqtgraph does, keeping the error of any item whose ``paint()`` fails (see the
+        module's notes). Only ``Exception`` is caught: an interrupt is never taken for a
+        failed draw."""
+        if item is None:
+            todo = [i for i in self.items if i.parentItem() is None]
+        else:
+            todo = [*item.childItems(), item]
+        todo.sort(key=lambda i: i.depthValue())
+        for i in todo:
+            if not i.visible():
+                continue
+            if i is not item:  # a subtree: its own transform, then its items
+                self._modelViewStack.append(self.currentModelView() * i.transform())
+                try:
+                    self.drawItemTree(i, useItemNames=useItemNames)
+                finally:
+                    self._modelViewStack.pop()
+                continue
+            try:
+                if useItemNames:
+                    GL.glLoadName(i._id)
+                    self._itemNames[i._id] = i
+                # items that paint with QPainter may unbind the default VAO
+                if self.default_vao.isCreated():
+                    self.default_vao.bind()
+                i.paint()
+            except Exception as exc:  # noqa: BLE001 (kept, then reported by the caller)
+                if len(self.paint_errors) < self.MAX_PAINT_ERRORS:
+                    self.paint_errors.append((i, exc))
+                if self.report_paint_errors:
+                    from pyqtgraph import debug
+
+                    debug.printExc()
+                    print(f"Error while drawing item {i}.", file=sys.stderr)
 
     # -- camera -------------------------------------------------------------------------
     def set_camera(self, distance_km: float, elevation_deg: float, azimuth_deg: float) -> None:

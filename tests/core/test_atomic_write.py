@@ -207,3 +207,127 @@ def test_stale_temporary_folders_are_removed_too(tmp_path):
     os.utime(folder, (past, past))
     assert remove_stale_temporaries(tmp_path) == [folder.name]
     assert os.listdir(tmp_path) == []
+
+
+def test_a_cancel_during_the_write_keeps_the_old_file(tmp_path):
+    """A signal recorded while the writer ran (a CancelToken set by the CLI's handler) stops
+    the write at the last check before the rename: old file as it was, no temporary."""
+    from orbitviz.core.cancel import Cancelled, CancelToken
+
+    target = tmp_path / "docking.png"
+    target.write_bytes(b"old picture")
+    token = CancelToken()
+
+    def render(tmp):
+        Path(tmp).write_bytes(b"new picture")
+        token.request(signal.SIGTERM)  # the handler ran while the picture was encoded
+
+    with pytest.raises(Cancelled) as e:
+        write_atomic(target, render, force=True, cancel=token)
+    assert e.value.signum == signal.SIGTERM and e.value.exit_status == 143
+    assert target.read_bytes() == b"old picture"
+    assert os.listdir(tmp_path) == ["docking.png"]
+
+
+def test_mode_is_kept_when_asked(tmp_path):
+    target = tmp_path / "shots.json"
+    write_atomic(target, text_writer("{}"), mode=0o600)
+    assert target.stat().st_mode & 0o7777 == 0o600
+
+
+def _frames_writer(n, marker="new"):
+    def writer(tmp):
+        for k in range(n):
+            Path(tmp, f"frame_{k:05d}.png").write_text(f"{marker} {k}")
+    return writer
+
+
+def test_a_folder_appears_whole_or_not_at_all(tmp_path):
+    target = tmp_path / "frames"
+
+    def crash(tmp):
+        _frames_writer(3)(tmp)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        aw.write_folder_atomic(target, crash)
+    assert os.listdir(tmp_path) == []
+    aw.write_folder_atomic(target, _frames_writer(3))
+    assert sorted(os.listdir(target)) == ["frame_00000.png", "frame_00001.png",
+                                          "frame_00002.png"]
+    assert os.listdir(tmp_path) == ["frames"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+@pytest.mark.parametrize("route", ["exchange", "two-renames"])
+def test_a_folder_replaces_an_old_one_only_when_allowed(tmp_path, monkeypatch, route):
+    if route == "exchange" and aw._RENAMEAT2 is None:
+        pytest.skip("this C library has no renameat2")
+    if route == "two-renames":
+        monkeypatch.setattr(aw, "exchange", lambda a, b: False)
+    target = tmp_path / "frames"
+    aw.write_folder_atomic(target, _frames_writer(4, "old"))
+    # without a replace rule an existing folder is refused before anything is written
+    with pytest.raises(TargetExistsError, match="exists: use --force"):
+        aw.write_folder_atomic(target, _frames_writer(2))
+
+    def refuse(path):
+        raise AtomicWriteError(f"{path} holds other files")
+
+    with pytest.raises(AtomicWriteError, match="holds other files"):
+        aw.write_folder_atomic(target, _frames_writer(2), replace=refuse)
+    assert sorted(os.listdir(target))[-1] == "frame_00003.png"
+    seen = []
+    aw.write_folder_atomic(target, _frames_writer(2), replace=seen.append)
+    assert seen == [target]
+    assert sorted(os.listdir(target)) == ["frame_00000.png", "frame_00001.png"]
+    assert (target / "frame_00000.png").read_text() == "new 0"
+    assert os.listdir(tmp_path) == ["frames"]  # the old folder is gone, no temporary
+
+
+def test_a_folder_that_appears_during_the_write_survives(tmp_path):
+    target = tmp_path / "frames"
+
+    def slow(tmp):
+        _frames_writer(2)(tmp)
+        target.mkdir()
+        (target / "notes.txt").write_text("the user's")
+
+    with pytest.raises(TargetExistsError, match="appeared while it was being written"):
+        aw.write_folder_atomic(target, slow)
+    assert os.listdir(target) == ["notes.txt"]
+    assert os.listdir(tmp_path) == ["frames"]
+
+
+_FOLDER_HOLDER = r"""
+import sys, time
+from pathlib import Path
+from orbitviz.core.atomic_write import write_folder_atomic
+
+def writer(tmp):
+    Path(tmp, "frame_00000.png").write_bytes(b"half a clip")
+    print(tmp, flush=True)
+    time.sleep(600)
+
+write_folder_atomic(sys.argv[1], writer)
+"""
+
+
+def test_a_killed_writers_temporary_folder_is_removed_by_the_next_write(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-c", _FOLDER_HOLDER, str(tmp_path / "clip")],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        tmp = Path(proc.stdout.readline().strip())
+        assert tmp.is_dir() and is_temporary_name(tmp.name)
+        past = time.time() - 60
+        os.utime(tmp, (past, past))
+        assert remove_stale_temporaries(tmp_path) == [] and tmp.exists()  # held: alive
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        proc.stdout.close()
+    assert tmp.exists()
+    write_atomic(tmp_path / "next.png", text_writer("next"))
+    assert os.listdir(tmp_path) == ["next.png"]

@@ -43,3 +43,18 @@ def test_view_state_round_trips_and_rejects_garbage():
                                "track_ahead_s": -5, "camera": 3})
     assert bad == ViewState()
     assert set(ViewState().layers) == set(LAYERS)
+
+
+def test_a_nan_never_becomes_the_time_or_the_rate():
+    """Issue 14: ``time/met_s=nan`` stuck the app (every pose of a NaN time failed) and was
+    saved back. The clock keeps a real time: NaN is ignored, infinity clamps to an end."""
+    c = SimulationClock(-100.0, 1000.0, met_s=float("nan"), rate=float("nan"))
+    assert c.met_s == -100.0 and c.rate == 60.0
+    c.seek(250.0)
+    c.seek(float("nan"))
+    assert c.met_s == 250.0
+    c.seek(float("inf"))
+    assert c.met_s == 1000.0
+    c.set_rate(-120.0)
+    c.set_rate(float("nan"))
+    assert c.rate == -120.0

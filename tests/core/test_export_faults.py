@@ -5,6 +5,7 @@ file. Each renders with OpenGL (pytest-xvfb's display, or the CLI's own private 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -110,3 +111,28 @@ def test_the_next_export_removes_a_killed_exports_temporary(tmp_path):
                         str(tmp_path / "b.png")], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert os.listdir(tmp_path) == ["b.png"]
+
+
+@pytest.mark.parametrize("out, shown", [("c.mp4", "c.mp4"), ("frames/", "frames")])
+def test_a_clip_onto_a_full_disk_is_one_line_and_leaves_nothing(tmp_path, out, shown):
+    """ENOSPC from ffmpeg (an MP4) or from a frame's PNG (a sequence) on a full 8 KiB tmpfs:
+    one line saying the disk is full and naming the target, exit 2, and inside the tmpfs
+    nothing but what filled it (no temporary file or folder). Before it only the clip's
+    progress lines (x264 buffers frames before the first write fails): no ffmpeg lines."""
+    if not _namespaces_work():
+        pytest.skip("needs a user and mount namespace (unshare -rm) for a small tmpfs")
+    full = tmp_path / "full"
+    full.mkdir()
+    script = ('mount -t tmpfs -o size=8k tmpfs "$0" || exit 97; '
+              'head -c 1048576 /dev/zero > "$0/fill" 2>/dev/null; '
+              '"$@"; echo "exit=$?"; ls -A "$0"')
+    r = subprocess.run(["unshare", "-rm", "sh", "-c", script, str(full), *CLI, "export",
+                        "--from", "docking", "--to", "T+3:27:40", "--rate", "10", "--fps",
+                        "10", "--size", "64x36", "--out", f"{full}/{out}"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode != 97, r.stderr
+    assert r.stdout.splitlines() == ["exit=2", "fill"]
+    *progress, last = r.stderr.splitlines()
+    assert last == f"orbitviz: error: the disk is full: cannot write {full}/{shown}"
+    assert all(re.match(r"^\[[# ]{30}\] +\d+\.\d%  \d+/12 frames", ln) for ln in progress), \
+        progress

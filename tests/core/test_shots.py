@@ -150,6 +150,46 @@ def test_atomic_save_leaves_no_temporary_file(tmp_path, axis):
     assert [p.name for p in tmp_path.iterdir()] == ["shots.json"]
 
 
+def test_a_linked_file_stays_a_link_and_its_target_is_updated(tmp_path, axis):
+    """A shots.json that is a symbolic link (kept in a synced folder, say): saving rewrites
+    the file it points to, in that file's folder, and the link stays a link."""
+    real_dir = tmp_path / "synced"
+    real_dir.mkdir()
+    real = real_dir / "my-shots.json"
+    ShotBook(real, axis).add(Shot.create("A", 0.0, axis))
+    link = tmp_path / "app" / "shots.json"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    book = ShotBook(link, axis)
+    book.add(Shot.create("B", 10.0, axis))
+    assert link.is_symlink() and link.resolve() == real
+    assert ShotBook(real, axis).names() == ["A", "B"]
+    assert sorted(p.name for p in real_dir.iterdir()) == ["my-shots.json"]
+    assert [p.name for p in link.parent.iterdir()] == ["shots.json"]
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o600, 0o664])
+def test_a_saved_file_keeps_its_mode(tmp_path, axis, mode):
+    path = tmp_path / "shots.json"
+    ShotBook(path, axis).add(Shot.create("A", 0.0, axis))
+    path.chmod(mode)
+    ShotBook(path, axis).add(Shot.create("B", 10.0, axis))
+    assert path.stat().st_mode & 0o7777 == mode
+    assert ShotBook(path, axis).names() == ["A", "B"]
+
+
+def test_a_new_file_gets_an_ordinary_mode(tmp_path, axis):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        path = tmp_path / "shots.json"
+        ShotBook(path, axis).add(Shot.create("A", 0.0, axis))
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o7777 == 0o644  # not a temporary file's 0600
+
+
 def test_unknown_keys_are_kept(tmp_path, axis):
     shot = Shot.create("A", 5.0, axis, _view(), CAM).to_dict()
     shot["colour_grade"] = {"gamma": 2.2}

@@ -95,6 +95,9 @@ def test_open_element_sets_lists_bad_sets_and_draws_the_good_object(qtbot, setti
     app.open_element_sets([str(path)])  # as File → Open element sets… after its file dialog
     qtbot.waitUntil(lambda: len(seen) == 1, timeout=30000)
     timer.stop()
+    # the box no longer holds the app in its own event loop: let the first window of the
+    # new objects (propagated on a worker thread) arrive before scrubbing without events
+    assert app.tasks.wait_idle(30)
     text, informative, details = seen[0]
     assert "1 malformed element set" in text
     assert "mine.tle:5: checksum" in informative and "mine.tle:5: checksum" in details
