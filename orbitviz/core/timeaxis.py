@@ -143,17 +143,34 @@ def format_met(met_s: float, digits: int = 0) -> str:
 _REL_SECONDS = re.compile(r"^T([+-])(\d+(?:\.\d*)?|\.\d+)$")
 _REL_CLOCK = re.compile(r"^T([+-])(?:(\d+)\.)?(\d{1,3}):([0-5]\d):([0-5]\d(?:\.\d*)?)$")
 _EVENT_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+_MONTHS = {m: k for k, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul",
+                                       "aug", "sep", "oct", "nov", "dec"), start=1)}
+#: "5 Oct 12:22", "5 October 2021 12:22:31.5", "Oct 5 12:22 UTC"
+_DAY_CLOCK = re.compile(
+    r"^(?:(?P<d1>\d{1,2})\s+(?P<m1>[a-z]{3,9})\.?|(?P<m2>[a-z]{3,9})\.?\s+(?P<d2>\d{1,2}),?)"
+    r"(?:\s+(?P<y>\d{4}))?,?\s+(?P<clock>\d{1,2}:[0-5]\d(?::[0-5]\d(?:\.\d*)?)?)"
+    r"(?:\s*(?:utc|z))?$", re.IGNORECASE)
+#: "12:22", "12:22:31", "12:22:31.5 UTC" (only where a day is shown: the app's go-to field)
+_CLOCK = re.compile(r"^(\d{1,2}):([0-5]\d)(?::([0-5]\d(?:\.\d*)?))?(?:\s*(?:utc|z))?$",
+                    re.IGNORECASE)
+#: What a rejected TIME is told it could have been.
+TIME_EXAMPLES = ("2021-10-05T12:22:31Z, 5 Oct 12:22, 5 Oct 2021 12:22:31, T+3:27:28 "
+                 "(from lift-off), T+12448 or an event id such as docking")
 #: Longest TIME text read (an ISO 8601 time with nanoseconds and an offset has 35).
 MAX_TIME_CHARS = 100
 
 
-def parse_time(text: str, axis: TimeAxis, events: Mapping[str, float] | None = None) -> float:
+def parse_time(text: str, axis: TimeAxis, events: Mapping[str, float] | None = None,
+               day_met_s: float | None = None) -> float:
     """Parse a TIME as orbitviz takes it everywhere and return ``met_s``.
 
     Accepted: ISO 8601 (``2021-10-05T12:22:31Z``, fractional seconds, ``Z`` or an offset;
-    no zone means UTC); ``T+S`` / ``T-S`` seconds from lift-off; ``T+[d.]hh:mm:ss``;
-    a mission event id (``docking``); or ``now`` (the present, from the system clock).
-    Raises :class:`TimeParseError` with a one-line message otherwise.
+    no zone means UTC); a day and a UTC clock time (``5 Oct 12:22``, ``5 Oct 2021
+    12:22:31``, ``Oct 5 12:22``; without a year, the lift-off's); ``T+S`` / ``T-S`` seconds
+    from lift-off; ``T+[d.]hh:mm:ss``; a mission event id (``docking``); or ``now`` (the
+    present, from the system clock). With ``day_met_s`` (the app's go-to field: the day
+    shown), a clock time alone too: ``12:22`` or ``12:22:31`` UTC on that day. Raises
+    :class:`TimeParseError` with a one-line message, with examples, otherwise.
     """
     s = text.strip()
     if not s:
@@ -178,6 +195,11 @@ def parse_time(text: str, axis: TimeAxis, events: Mapping[str, float] | None = N
             return float(events[s])
         known = ", ".join(sorted(events)) if events else "none"
         raise TimeParseError(f"unknown event id {quote(s)} (known: {known})")
+    when = _day_and_clock(s, axis, day_met_s, text)
+    if when is not None:
+        if not SHOWN_FIRST_UTC <= when <= SHOWN_LAST_UTC:
+            raise outside
+        return axis.met_from_datetime(when)
     iso = s.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", s) else s
     if iso.endswith(("z", "Z")):
         iso = iso[:-1] + "+00:00"
@@ -185,8 +207,8 @@ def parse_time(text: str, axis: TimeAxis, events: Mapping[str, float] | None = N
         when = _dt.datetime.fromisoformat(iso)
     except ValueError:
         raise TimeParseError(
-            f"cannot read TIME {quote(text)}: use ISO 8601 UTC (2021-10-05T12:22:31Z), "
-            "T+SECONDS, T+[d.]hh:mm:ss, an event id or now"
+            f"cannot read TIME {quote(text)}: use ISO 8601 UTC or another form orbitviz "
+            f"knows, for example {TIME_EXAMPLES}"
         ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=_dt.timezone.utc)
@@ -197,6 +219,51 @@ def parse_time(text: str, axis: TimeAxis, events: Mapping[str, float] | None = N
     if not math.isfinite(met):
         raise TimeParseError(f"cannot read TIME {quote(text)}")
     return met
+
+
+def _day_and_clock(s: str, axis: TimeAxis, day_met_s: float | None, text: str):
+    """The UTC datetime of ``5 Oct 12:22``-like forms (and, with ``day_met_s``, of a clock
+    time alone on that day), or None when ``s`` is none of them."""
+    m = _DAY_CLOCK.match(s)
+    if m:
+        month_text = (m.group("m1") or m.group("m2")).lower()
+        month = _MONTHS.get(month_text[:3])
+        if month is None or (len(month_text) > 3 and not any(
+                full.startswith(month_text) for full in _MONTH_NAMES)):
+            raise TimeParseError(f"cannot read TIME {quote(text)}: '{month_text}' is not a "
+                                 f"month; for example {TIME_EXAMPLES}")
+        day = int(m.group("d1") or m.group("d2"))
+        year = int(m.group("y")) if m.group("y") else axis.liftoff_utc.year
+        clock = _clock_parts(m.group("clock"))
+        try:
+            return _dt.datetime(year, month, day, clock[0], clock[1], tzinfo=_dt.timezone.utc) \
+                + _dt.timedelta(seconds=clock[2])
+        except ValueError as exc:
+            raise TimeParseError(f"cannot read TIME {quote(text)}: {exc}") from None
+    m = _CLOCK.match(s)
+    if m:
+        if day_met_s is None:
+            raise TimeParseError(
+                f"TIME {quote(text)} needs its day: for example 5 Oct {s}, or "
+                f"2021-10-05T{s}Z")
+        day = axis.datetime_utc(day_met_s)
+        h, mi, sec = _clock_parts(s.split()[0].rstrip("zZ"))
+        if h > 23:
+            raise TimeParseError(f"cannot read TIME {quote(text)}: hour {h} is not 0–23")
+        return _dt.datetime(day.year, day.month, day.day, h, mi,
+                            tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=sec)
+    return None
+
+
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+
+
+def _clock_parts(clock: str) -> tuple[int, int, float]:
+    parts = clock.split(":")
+    h, mi = int(parts[0]), int(parts[1])
+    sec = float(parts[2]) if len(parts) > 2 else 0.0
+    return h, mi, sec
 
 
 def _relative(s: str) -> float | None:

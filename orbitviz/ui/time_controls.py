@@ -148,8 +148,9 @@ class TimeControls(QtWidgets.QWidget):
 
         self.time_field = QtWidgets.QLineEdit(self)
         self.time_field.setPlaceholderText("Go to: docking · 12:22 · T+528")
-        self.time_field.setToolTip("Go to a TIME: ISO 8601 UTC, T+SECONDS, "
-                                   "T+[d.]hh:mm:ss or an event id; Enter to jump")
+        self.time_field.setToolTip("Go to a time: 12:22 (UTC, on the day shown), 5 Oct 12:22, "
+                                   "2021-10-05T12:22:31Z, T+3:27:28 (from lift-off) or an "
+                                   "event id such as docking; Enter to jump")
         self.time_field.setClearButtonEnabled(True)
         fm = self.time_field.fontMetrics()
         # wide enough for "2021-10-05T12:22:31Z" on a big screen, narrower on a small one
@@ -350,7 +351,8 @@ class TimeControls(QtWidgets.QWidget):
         """Seek to a TIME as the CLI takes it; on a bad TIME show the parser's message
         and leave the clock alone. Returns whether it moved."""
         try:
-            met = parse_time(text, self.model.axis, self.model.scenario.event_times())
+            met = parse_time(text, self.model.axis, self.model.scenario.event_times(),
+                             day_met_s=self.clock.met_s)
         except TimeParseError as exc:
             self._set_time_error(str(exc))
             return False

@@ -62,3 +62,30 @@ def test_format_met():
     assert format_met(-1800) == "T-00:30:00"
     assert format_met(1021239.558) == "T+11.19:40:40"
     assert format_met(157.5, 1) == "T+00:02:37.5"
+
+
+# -- the forms of issue 13: a day and a clock time; a clock time alone on the day shown -------
+def test_day_and_clock_forms_name_the_same_instant():
+    import datetime as dt
+
+    from orbitviz.core.scenario import load_scenario
+    from orbitviz.core.timeaxis import TimeParseError, parse_time
+
+    ax = load_scenario().axis
+    docking = ax.met_from_datetime(dt.datetime(2021, 10, 5, 12, 22, 31,
+                                               tzinfo=dt.timezone.utc))
+    for text in ("5 Oct 2021 12:22:31", "5 Oct 12:22:31", "Oct 5 12:22:31 UTC",
+                 "5 October 12:22:31", "5 oct. 2021, 12:22:31"):
+        assert parse_time(text, ax) == pytest.approx(docking, abs=1e-6), text
+    assert parse_time("5 Oct 12:22", ax) == pytest.approx(docking - 31.0, abs=1e-6)
+    # a clock time alone: only on a day that is shown (the app's go-to field)
+    later_that_day = docking + 3600.0
+    assert parse_time("12:22:31", ax, day_met_s=later_that_day) == pytest.approx(docking)
+    assert parse_time("12:22", ax, day_met_s=later_that_day) == pytest.approx(docking - 31)
+    with pytest.raises(TimeParseError, match="needs its day: for example 5 Oct 12:22"):
+        parse_time("12:22", ax)  # the CLI and stories name the day
+    for bad, words in (("5 Foo 12:22", "not a month"), ("31 Sep 12:00", "day is out of range"),
+                       ("25:00", "hour 25"), ("half past noon", "for example")):
+        with pytest.raises(TimeParseError, match=words) as err:
+            parse_time(bad, ax, day_met_s=docking)
+        assert "\n" not in str(err.value)
