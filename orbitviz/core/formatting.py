@@ -51,6 +51,29 @@ PHASE_NAMES = {
 }
 
 
+#: "Nice" steps for time axes' ticks and keyboard steps, seconds.
+NICE_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800,
+                21600, 43200, 86400, 172800, 345600, 604800, 1209600, 2592000, 7776000,
+                31536000)
+
+
+def nice_at_least(x: float) -> float:
+    """The smallest of :data:`NICE_STEPS_S` at or above ``x`` seconds."""
+    for s in NICE_STEPS_S:
+        if s >= x:
+            return float(s)
+    return float(NICE_STEPS_S[-1])
+
+
+def nice_at_most(x: float) -> float:
+    """The largest of :data:`NICE_STEPS_S` at or below ``x`` seconds (the smallest if none)."""
+    best = float(NICE_STEPS_S[0])
+    for s in NICE_STEPS_S:
+        if s <= x:
+            best = float(s)
+    return best
+
+
 def phase_name(phase: str) -> str:
     """``Final approach`` for ``final-approach``; unknown ids with their dashes as spaces."""
     return PHASE_NAMES.get(phase, phase.replace("-", " "))
@@ -176,6 +199,6 @@ def format_element_set(info: dict, layout: str = "line") -> str:
     return f"{label} (epoch {when}, age {signed(age_s / 3600.0, '+.1f')} h)"
 
 
-__all__ = ["LAYER_NAMES", "FRAME_NAMES", "PHASE_NAMES", "MINUS", "MONTHS", "phase_name", "signed",
+__all__ = ["NICE_STEPS_S", "nice_at_least", "nice_at_most", "LAYER_NAMES", "FRAME_NAMES", "PHASE_NAMES", "MINUS", "MONTHS", "phase_name", "signed",
            "format_lat", "format_lon", "format_alt", "format_range", "format_closing",
            "format_duration", "format_span", "met_axis_label", "format_element_set"]

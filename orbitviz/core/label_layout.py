@@ -90,4 +90,32 @@ def place_boxes(boxes, candidates, shown=None, gap: float = 2.0, soft=None,
     return shifts, placed
 
 
-__all__ = ["place_boxes", "boxes_clear", "overlapping_pairs"]
+
+def place_on_rows(items, left: float, right: float, n_rows: int, gap: float = 6.0,
+                  offset: float = 4.0) -> list[tuple[int, int, float]]:
+    """Names along an axis: ``items`` are ``(x, width)`` in order of priority; each goes
+    right of its ``x`` (by ``offset``) or else left of it, in the first of ``n_rows`` rows
+    where it stays within ``[left, right]`` and ``gap`` away from the names placed before.
+    Returns ``(index, row, left edge)`` of the placed ones; the others find no room."""
+    placed: list[list[tuple[float, float]]] = [[] for _ in range(max(n_rows, 0))]
+    out = []
+    for k, (x, w) in enumerate(items):
+        spot = None
+        for row in range(len(placed)):
+            for a in (x + offset, x - offset - w):
+                b = a + w
+                if a < left or b > right:
+                    continue
+                if any(not (b + gap < pa or a - gap > pb) for pa, pb in placed[row]):
+                    continue
+                spot = (row, a)
+                break
+            if spot:
+                break
+        if spot is not None:
+            placed[spot[0]].append((spot[1], spot[1] + w))
+            out.append((k, spot[0], spot[1]))
+    return out
+
+
+__all__ = ["place_on_rows", "place_boxes", "boxes_clear", "overlapping_pairs"]

@@ -18,36 +18,19 @@ import math
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QPointF, QRectF, Qt
 
-from orbitviz.core.formatting import MONTHS, format_span, met_axis_label
+from orbitviz.core.formatting import (MONTHS, NICE_STEPS_S, format_span, met_axis_label,
+                                      nice_at_least)
+from orbitviz.core.label_layout import place_on_rows
 from orbitviz.core.timeaxis import format_met
 from orbitviz.ui.binding import bind
 from orbitviz.ui.scrubber_theme import PHASE_COLOURS, ScrubberTheme
 
 #: Narrowest span the scrubber zooms to, seconds.
 MIN_SPAN_S = 60.0
-#: "Nice" steps for axis ticks and keyboard steps, seconds.
-NICE_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800,
-                21600, 43200, 86400, 172800, 345600, 604800, 1209600, 2592000, 7776000,
-                31536000)
 #: Distance within which the pointer is "on" an event tick or on the cursor, logical px.
 HIT_PX = 5.0
-
-
-
-def nice_at_least(x: float) -> float:
-    for s in NICE_STEPS_S:
-        if s >= x:
-            return float(s)
-    return float(NICE_STEPS_S[-1])
-
-
-def nice_at_most(x: float) -> float:
-    best = float(NICE_STEPS_S[0])
-    for s in NICE_STEPS_S:
-        if s <= x:
-            best = float(s)
-    return best
-
+#: Events named first on the bar, so they keep their names when the bar is crowded.
+KEY_EVENTS = ("liftoff", "docking", "undocking", "landing", "hatch-open", "deorbit-burn")
 
 
 # -- the scrubber ------------------------------------------------------------------------------
@@ -532,39 +515,41 @@ class TimelineScrubber(QtWidgets.QWidget):
                 p.setBrush(th.measured)
             p.drawPolygon(poly)
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
-        # names, where they fit: measured events first, then modelled, left to right,
-        # in as many rows as the track has room for above the markers
+        fm = QtGui.QFontMetricsF(small_font)
+        p.setFont(small_font)
+        for e, box in self._label_boxes(visible, small_font, lay):
+            p.fillRect(box.adjusted(-2, 0, 2, 0), th.track)
+            p.setPen(th.label if e.basis != "modelled" else th.modelled)
+            p.drawText(QPointF(box.left(), box.top() + fm.ascent()), e.name)
+
+    def _label_boxes(self, visible, small_font, lay) -> list[tuple[object, QRectF]]:
+        """Where event names go: the key events first (docking keeps its name on a crowded
+        bar), then measured, then modelled, left to right, each right or left of its tick
+        in the first of up to three rows where it touches no other name; events with no
+        room are not named."""
+        track = lay["track"]
         label_h = lay["label_h"]
         n_rows = min(3, int((track.height() - 12) // label_h))
         if n_rows < 1:
-            return
+            return []
         fm = QtGui.QFontMetricsF(small_font)
-        p.setFont(small_font)
-        placed: list[list[tuple[float, float]]] = [[] for _ in range(n_rows)]
-        order = sorted(visible, key=lambda e: (e.basis == "modelled", e.met_s))
-        for e in order:
-            x = math.floor(self.x_of(e.met_s)) + 0.5
-            tw = fm.horizontalAdvance(e.name)
-            spot = None
-            for row in range(n_rows):
-                for a in (x + 4, x - 4 - tw):
-                    b = a + tw
-                    if a < track.left() + 2 or b > track.right() - 2:
-                        continue
-                    if any(not (b + 6 < pa or a - 6 > pb) for pa, pb in placed[row]):
-                        continue
-                    spot = (row, a)
-                    break
-                if spot:
-                    break
-            if spot is None:
-                continue
-            row, a = spot
-            placed[row].append((a, a + tw))
-            y = track.top() + 1 + row * label_h + fm.ascent()
-            p.fillRect(QRectF(a - 2, y - fm.ascent(), tw + 4, fm.height()), th.track)
-            p.setPen(th.label if e.basis != "modelled" else th.modelled)
-            p.drawText(QPointF(a, y), e.name)
+        order = sorted(visible, key=lambda e: (e.id not in KEY_EVENTS, e.basis == "modelled",
+                                               e.met_s))
+        spots = place_on_rows([(math.floor(self.x_of(e.met_s)) + 0.5,
+                                fm.horizontalAdvance(e.name)) for e in order],
+                              track.left() + 2, track.right() - 2, n_rows)
+        return [(order[k], QRectF(a, track.top() + 1 + row * label_h,
+                                  fm.horizontalAdvance(order[k].name), fm.height()))
+                for k, row, a in spots]
+
+    def event_label_boxes(self) -> list[tuple[str, QRectF]]:
+        """``(event id, box)`` of every event name the bar shows now (logical px)."""
+        v0, v1 = self._view
+        lo = bisect.bisect_left(self._event_times, v0)
+        hi = bisect.bisect_right(self._event_times, v1)
+        small = self._fonts()[1]
+        return [(e.id, box) for e, box in self._label_boxes(self._events[lo:hi], small,
+                                                             self._layout())]
 
     def _paint_overview(self, p, th, r: QRectF) -> None:
         f0, f1 = self._full
@@ -602,4 +587,4 @@ class TimelineScrubber(QtWidgets.QWidget):
         p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
 
 
-__all__ = ["TimelineScrubber", "MIN_SPAN_S", "NICE_STEPS_S", "nice_at_least", "nice_at_most"]
+__all__ = ["TimelineScrubber", "MIN_SPAN_S", "KEY_EVENTS"]

@@ -20,7 +20,8 @@ from orbitviz.core.formatting import MINUS, format_element_set
 from orbitviz.core.timeaxis import TimeParseError, format_met, parse_time
 from orbitviz.ui.binding import bind
 from orbitviz.ui.icons import transport_icon
-from orbitviz.ui.scrubber import MIN_SPAN_S, TimelineScrubber, nice_at_most
+from orbitviz.core.formatting import nice_at_most
+from orbitviz.ui.scrubber import MIN_SPAN_S, TimelineScrubber
 from orbitviz.ui.widgets import ElidedLabel
 
 #: Playback rates offered, simulated seconds per wall second (negative: backwards).

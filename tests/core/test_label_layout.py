@@ -95,3 +95,22 @@ def test_boxes_clear_reference():
     assert not boxes_clear((0, 0, 10, 10), [(10, 0, 20, 10)], gap=1.0)
     assert not boxes_clear((0, 0, 10, 10), [(5, 5, 20, 20)])
     assert boxes_clear((0, 0, 10, 10), [])
+
+
+def test_place_on_rows_keeps_names_apart_and_priority_first():
+    from orbitviz.core.label_layout import place_on_rows
+
+    # three ticks 10 px apart, names 50 px wide, two rows: the first goes right of its tick,
+    # the second to the next row, the third finds no room; the bounds are kept
+    spots = place_on_rows([(100.0, 50.0), (110.0, 50.0), (120.0, 50.0)], 0.0, 300.0, 2)
+    got = {k: (row, a) for k, row, a in spots}
+    assert got == {0: (0, 104.0), 1: (1, 114.0)}
+    # far apart, all in the first row; one near the right edge goes left of its tick
+    spots = place_on_rows([(10.0, 50.0), (200.0, 50.0), (290.0, 50.0)], 0.0, 300.0, 1)
+    assert [(k, row, a) for k, row, a in spots] == [(0, 0, 14.0), (1, 0, 204.0), (2, 0, 236.0)]
+    boxes = [(row, a, a + 50.0) for _, row, a in spots]
+    for i, (r1, a1, b1) in enumerate(boxes):
+        assert 0.0 <= a1 and b1 <= 300.0
+        for r2, a2, b2 in boxes[i + 1:]:
+            assert r1 != r2 or b1 + 6 < a2 or b2 + 6 < a1
+    assert place_on_rows([(5.0, 50.0)], 0.0, 40.0, 3) == []  # no room anywhere

@@ -381,3 +381,18 @@ def test_render_png(controls, qtbot):
     col = math.floor(sc.x_of(controls.clock.met_s))
     r, g, b = _rgb(sc_img, col, _track_y(sc))
     assert r > 200 and g < 120 and b < 120  # the red cursor
+
+
+@pytest.mark.parametrize("width", [1600, 900, 640])
+def test_event_names_never_collide_and_docking_keeps_its_name(controls, width, qtbot):
+    """Issue 13: on the whole mission, at a wide and at narrow widths, the names on the bar
+    do not touch, and docking is named (it goes before the crowd of modelled events)."""
+    controls.resize(width, 160)
+    controls.scrubber.fit()
+    qtbot.wait(20)
+    boxes = controls.scrubber.event_label_boxes()
+    names = [eid for eid, _ in boxes]
+    assert "docking" in names and "liftoff" in names
+    for i, (a_id, a) in enumerate(boxes):
+        for b_id, b in boxes[i + 1:]:
+            assert not a.adjusted(-2, 0, 2, 0).intersects(b.adjusted(-2, 0, 2, 0)), (a_id, b_id)
