@@ -106,8 +106,8 @@ def test_place_on_rows_keeps_names_apart_and_priority_first():
     got = {k: (row, a) for k, row, a in spots}
     assert got == {0: (0, 104.0), 1: (1, 114.0)}
     # far apart, all in the first row; one near the right edge goes left of its tick
-    spots = place_on_rows([(10.0, 50.0), (200.0, 50.0), (290.0, 50.0)], 0.0, 300.0, 1)
-    assert [(k, row, a) for k, row, a in spots] == [(0, 0, 14.0), (1, 0, 204.0), (2, 0, 236.0)]
+    spots = place_on_rows([(10.0, 50.0), (150.0, 50.0), (290.0, 50.0)], 0.0, 300.0, 1)
+    assert [(k, row, a) for k, row, a in spots] == [(0, 0, 14.0), (1, 0, 154.0), (2, 0, 236.0)]
     boxes = [(row, a, a + 50.0) for _, row, a in spots]
     for i, (r1, a1, b1) in enumerate(boxes):
         assert 0.0 <= a1 and b1 <= 300.0
