@@ -112,6 +112,7 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
         from orbitviz.ui.layers_panel import LayersPanel
         from orbitviz.ui.legend import Legend
         from orbitviz.ui.map_panel import MapPanel
+        from orbitviz.ui.presenter import PresenterCaption
         from orbitviz.ui.readouts_panel import ReadoutsPanel
         from orbitviz.ui.rendezvous_panel import RendezvousPanel
         from orbitviz.ui.time_controls import TimeControls
@@ -139,7 +140,8 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
                                 {"Layers": self.layers, "Readouts": self.readouts,
                                  "Rendezvous": self.rendezvous, "Map": self.map,
                                  "Shots": self.shots_panel},
-                                list(self.time_controls.actions()), saved["window/state"])
+                                list(self.time_controls.actions()), saved["window/state"],
+                                caption=PresenterCaption(v))
 
         v.events.view.connect(lambda: self.window.check_frame(v.view.frame))
         self.viewport.camera_changed.connect(self.scene.update)

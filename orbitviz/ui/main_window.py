@@ -94,7 +94,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def set_content(self, viewport: QtWidgets.QWidget, overlay: QtWidgets.QWidget | None,
                     time_controls: QtWidgets.QWidget, docks: dict[str, QtWidgets.QWidget],
                     time_actions: list[QtGui.QAction],
-                    saved_state: QtCore.QByteArray | None = None) -> None:
+                    saved_state: QtCore.QByteArray | None = None,
+                    caption: QtWidgets.QWidget | None = None) -> None:
         """Put the mission's widgets in place of the loading page; restore the user's dock
         layout (``saveState``) or lay the docks out by default."""
         page = QtWidgets.QWidget()
@@ -108,11 +109,20 @@ class MainWindow(QtWidgets.QMainWindow):
         if overlay is not None:
             grid.addWidget(overlay, 0, 0, QtCore.Qt.AlignmentFlag.AlignLeft
                            | QtCore.Qt.AlignmentFlag.AlignTop)
+        self._caption = caption  # presenter mode's live caption, bottom left
+        if caption is not None:
+            grid.addWidget(caption, 0, 0, QtCore.Qt.AlignmentFlag.AlignLeft
+                           | QtCore.Qt.AlignmentFlag.AlignBottom)
+            caption.setVisible(self._presenter)
+        self._viewport = viewport
         lay.addWidget(holder, 1)
         lay.addWidget(time_controls, 0)
         self._stack.addWidget(page)
         self._stack.setCurrentWidget(page)
         self._time_controls = time_controls
+        from orbitviz.ui.presenter import AutoHider
+
+        self._time_hider = AutoHider(self, time_controls)
         for title, widget in docks.items():
             dock = QtWidgets.QDockWidget(title, self)
             dock.setObjectName(f"dock-{title}")
@@ -410,6 +420,13 @@ class MainWindow(QtWidgets.QMainWindow):
         tc = getattr(self, "_time_controls", None)
         if tc is not None and hasattr(tc, "set_compact"):
             tc.set_compact(on)
+        if getattr(self, "_caption", None) is not None:
+            self._caption.setVisible(on)  # the picture's caption, live
+        if getattr(self, "_viewport", None) is not None:
+            self._viewport.setMouseTracking(on)  # a resting mouse hides the time bar
+        hider = getattr(self, "_time_hider", None)
+        if hider is not None:
+            hider.set_active(on)
         if on:
             self.showFullScreen()
         else:
