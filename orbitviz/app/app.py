@@ -129,6 +129,7 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
         self.items = create_items(model)
         self.scene = SceneController(v, self.viewport, self.items)
         self.scene.set_window_requester(self._request_user_window)
+        self.scene.set_display_scale(self.viewport.devicePixelRatioF())
         self.time_controls = TimeControls(v)
         self.layers = LayersPanel(v)
         self.readouts = ReadoutsPanel(v)

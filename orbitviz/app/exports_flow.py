@@ -32,18 +32,18 @@ class ExportsFlow:
     def export_spec(self, width: int, height: int, caption: str = "none",
                     transparent: bool = False, credit: bool = True,
                     hide_overlays: bool = False) -> ExportSpec:
-        """What is on screen now, at another size: same camera, frame and layers; lines,
-        markers and labels scaled with the output so it looks as it does on screen."""
+        """What is on screen now, at another size: same camera, frame, layers and label size;
+        lines, markers and labels sized for the output's height as the CLI sizes them
+        (height / 1080), so the same size gives the same picture from the app and the CLI."""
         state = copy.deepcopy(self.viewer.view)
         if hide_overlays:
             for layer in ("labels", "events"):
                 state.layers[layer] = False
-        scale = height / max(self.viewport.height(), 1)
         # the ground-track map goes into the picture when it is shown on screen
         inset = self.map_inset() if self.window.dock_shown("Map") else None
         return ExportSpec(size=(int(width), int(height)), view=state.camera, frame=state.frame,
                           caption=caption, transparent=transparent, credit=credit,
-                          view_state=state, camera=self.viewport.camera(), pixel_scale=scale,
+                          view_state=state, camera=self.viewport.camera(), pixel_scale=None,
                           inset=inset)
 
     def _view_aspect(self) -> float:

@@ -8,7 +8,7 @@ import math
 from orbitviz import __version__
 from orbitviz.core import export_rules as rules
 from orbitviz.core.userfiles import one_line, quote
-from orbitviz.core.viewstate import FRAMES
+from orbitviz.core.viewstate import FRAMES, LABEL_SIZES
 
 
 class UsageError(Exception):
@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
                     f"{rules.MAX_SIZE_PX} a side)")
     ex.add_argument("--view", metavar="VIEW", type=_view,
                     help="earth (default), baikonur, rendezvous or follow:<object id>")
+    ex.add_argument("--labels", choices=tuple(LABEL_SIZES), default=None,
+                    help="label size: small, medium (default) or large, as the app's "
+                    "Layers panel sets it (a saved shot's own size with --shot)")
     ex.add_argument("--frame", choices=FRAMES, default="earth-fixed",
                     help="earth-fixed (default) or inertial")
     ex.add_argument("--caption", metavar="auto|none|TEXT", default="auto",

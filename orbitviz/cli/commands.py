@@ -270,10 +270,18 @@ def export(ns) -> int:
                                 view=rules.check_view(ns.view or "earth", viewer),
                                 frame=ns.frame, caption=ns.caption,
                                 transparent=ns.transparent, credit=ns.credit, tile=ns.tile)
+        if ns.labels is not None:
+            from orbitviz.core.viewstate import ViewState
+
+            spec = dataclasses.replace(spec, view_state=ViewState(frame=ns.frame,
+                                                                  label_size=ns.labels))
         if ns.map:
             spec = dataclasses.replace(spec, inset=_MapInset(model, catalog))
         if shot is not None:
-            spec = dataclasses.replace(spec, view=shot.view().camera, view_state=shot.view(),
+            shot_view = shot.view()
+            if ns.labels is not None:
+                shot_view.label_size = ns.labels
+            spec = dataclasses.replace(spec, view=shot_view.camera, view_state=shot_view,
                                        camera=shot.camera)
             if ns.map:  # the shot's layers on the map too
                 spec = dataclasses.replace(spec, inset=_MapInset(model, catalog, shot.view()))

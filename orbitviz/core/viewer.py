@@ -32,7 +32,7 @@ from orbitviz.core.elements import NoStateError
 from orbitviz.core.environment import Environment
 from orbitviz.core.events import EventGroup
 from orbitviz.core.objectstate import ObjectState
-from orbitviz.core.viewstate import FRAMES, LAYERS, ViewState
+from orbitviz.core.viewstate import FRAMES, LABEL_SIZES, LAYERS, ViewState
 
 #: The scenarios: the Soyuz MS-19 mission, or the user's element sets on their own time line.
 SCENARIOS = ("mission", "free")
@@ -268,7 +268,17 @@ class ViewerModel:
         self.view.frame = other.frame
         self.view.track_behind_s = other.track_behind_s
         self.view.track_ahead_s = other.track_ahead_s
+        self.view.label_size = other.label_size
         self.events.view.emit()
+
+    def set_label_size(self, size: str) -> None:
+        """``small``, ``medium`` or ``large`` (:data:`~orbitviz.core.viewstate.LABEL_SIZES`):
+        the labels on screen and in every export."""
+        if size not in LABEL_SIZES:
+            raise ValueError(f"unknown label size '{size}': use {', '.join(LABEL_SIZES)}")
+        if self.view.label_size != size:
+            self.view.label_size = size
+            self.events.view.emit()
 
     def set_camera(self, preset: str) -> None:
         """Record the camera preset shown (the scene resolves its geometry)."""

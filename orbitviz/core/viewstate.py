@@ -14,6 +14,8 @@ CAMERA_PRESETS = ("earth", "baikonur", "follow:iss", "follow:soyuz-ms-19", "rend
 
 #: Default track span: one ISS orbit behind and one ahead, seconds.
 ORBIT_S = 5560.0
+#: Label sizes, as a factor of the labels' design size (18 px on a 1080-line picture).
+LABEL_SIZES = {"small": 0.8, "medium": 1.0, "large": 1.35}
 
 
 @dataclass
@@ -24,6 +26,12 @@ class ViewState:
     selected: str = "iss"
     track_behind_s: float = ORBIT_S
     track_ahead_s: float = ORBIT_S
+    label_size: str = "medium"
+
+    @property
+    def label_scale(self) -> float:
+        """The factor of :data:`LABEL_SIZES` for :attr:`label_size`."""
+        return LABEL_SIZES.get(self.label_size, 1.0)
 
     def visible(self, layer: str) -> bool:
         return bool(self.layers.get(layer, True))
@@ -50,6 +58,8 @@ class ViewState:
             v.camera = cam  # any followed object; the app falls back if it is unknown
         if isinstance(data.get("selected"), str):
             v.selected = data["selected"]
+        if isinstance(data.get("label_size"), str) and data["label_size"] in LABEL_SIZES:
+            v.label_size = data["label_size"]
         for key in ("track_behind_s", "track_ahead_s"):
             val = data.get(key)
             if isinstance(val, (int, float)) and 0 <= val <= 10 * 86400:

@@ -33,6 +33,7 @@ from .tracks import (
     program_for,
     bind_interleaved,
     frame_matrices,
+    qmatrix_to_numpy,
     gl_matrix,
     translucent_gl_options,
     upload_if_dirty,
@@ -303,19 +304,22 @@ def label_boxes(anchors_px, atlas: LabelAtlas, offset_px=(10, 0), shifts_px=None
 
 
 def declutter_labels(anchors_px, atlas: LabelAtlas, offset_px=(10, 0), shown=None,
-                     gap_px: float = 2.0) -> np.ndarray:
+                     gap_px: float = 2.0, bounds=None) -> np.ndarray:
     """(N, 2) pixel shifts (y up) so that labels do not print over each other.
 
     Labels are placed in order (the first keeps its place: the scene lists the mission's
     objects first): each takes the first of right of its anchor, left of it, a line below,
     a line above (right, then left) whose box clears the boxes already placed by
     ``gap_px``; if none does, it stays right of its anchor. ``shown``: (N,) bool, labels
-    that are drawn (hidden ones take no room). Pure function (no GL); the placement is
-    :func:`orbitviz.core.label_layout.place_boxes`, shared with the map.
+    that are drawn (hidden ones take no room). ``bounds``: (x0, y0, x1, y1), the picture's
+    edges in the anchors' pixels: a label that would run off the picture flips inward (to
+    the left of its anchor at the right edge, below it at the top). Pure function (no
+    GL); the placement is :func:`orbitviz.core.label_layout.place_boxes`, shared with the
+    map.
     """
     a = np.asarray(anchors_px, dtype=float).reshape(-1, 2)
     n = len(a)
-    if n < 2:
+    if n < 2 and bounds is None:
         return np.zeros((n, 2))
     base = label_boxes(a, atlas, offset_px)
     w = base[:, 2] - base[:, 0]
@@ -324,7 +328,15 @@ def declutter_labels(anchors_px, atlas: LabelAtlas, offset_px=(10, 0), shown=Non
     zero = np.zeros(n)
     options = np.stack([np.stack(c, axis=1) for c in (
         (zero, zero), (left, zero), (zero, -h), (left, -h), (zero, h), (left, h))], axis=1)
-    shifts, _ = place_boxes(base, options, shown, gap_px, keep_unplaced=True)
+    if bounds is None:
+        shifts, _ = place_boxes(base, options, shown, gap_px, keep_unplaced=True)
+        return shifts
+    shifts, placed = place_boxes(base, options, shown, gap_px, bounds=bounds)
+    # a label that finds no place clear of the others inside the picture: inside it at
+    # least (over another label rather than cut off)
+    alone, ok = place_boxes(base, options, shown, -np.inf, bounds=bounds)  # overlap allowed
+    use = ~placed & ok
+    shifts[use] = alone[use]
     return shifts
 
 
@@ -442,13 +454,23 @@ class LabelItem(GLGraphicsItem.GLGraphicsItem):
         the anchors' pixels in this frame. Only pixel differences matter, so every tile of
         a tiled export places them alike. Rebuilds the vertices only when a shift changes."""
         n = len(self._anchors)
-        if n < 2:
+        if n < 1:
             return
         view = np.c_[self._anchors.astype(float), np.ones(n)] @ mv.T
         clip = view @ proj.T
         w = np.where(np.abs(clip[:, 3]) > 1e-12, clip[:, 3], 1e-12)
         px = np.stack([clip[:, 0] / w * 0.5 * vp_w, clip[:, 1] / w * 0.5 * vp_h], axis=1)
         shown = clip[:, 3] > 0
+        bounds = None
+        full = getattr(self.view(), "paint_viewport", None)
+        if full is not None and full[2] > 0 and full[3] > 0:
+            # against the whole picture's edges (a tiled export paints parts of it)
+            fw, fh = full[2], full[3]
+            fproj = qmatrix_to_numpy(self.view().projectionMatrix(full, full))
+            fclip = view @ fproj.T
+            fw_ = np.where(np.abs(fclip[:, 3]) > 1e-12, fclip[:, 3], 1e-12)
+            px = np.stack([fclip[:, 0] / fw_ * 0.5 * fw, fclip[:, 1] / fw_ * 0.5 * fh], axis=1)
+            bounds = (-0.5 * fw + 2, -0.5 * fh + 2, 0.5 * fw - 2, 0.5 * fh - 2)
         if occ[3] > 0:  # behind the occluding sphere, as the shader hides them
             c = np.array(occ[:3])
             d = view[:, :3]
@@ -458,7 +480,7 @@ class LabelItem(GLGraphicsItem.GLGraphicsItem):
             disc = b * b - 4 * a * cc
             t1 = (-b - np.sqrt(np.maximum(disc, 0.0))) / (2 * np.maximum(a, 1e-30))
             shown &= ~((disc > 0) & (t1 > 0) & (t1 < 1.0))
-        shifts = declutter_labels(px, self._atlas, self._offset_px, shown)
+        shifts = declutter_labels(px, self._atlas, self._offset_px, shown, bounds=bounds)
         if self._shifts is None or not np.array_equal(shifts, self._shifts):
             self._shifts = shifts
             self._verts = build_label_vertices(self._anchors, self._atlas, self._offset_px,

@@ -61,6 +61,9 @@ class SceneController:
         self.met_s = float(viewer.clock.met_s)
         self.preset: CameraPreset = PRESETS["earth"]
         self.pixel_scale = 1.0
+        #: Screen pixels per logical pixel of the display (labels scale with it, as the
+        #: panels' text does); exports leave it at 1.
+        self.display_scale = 1.0
         self._label_font_px = LABEL_FONT_PX
         self.users = UserLayer(viewer, items)
         self.origin_world_km = np.zeros(3)
@@ -207,12 +210,25 @@ class SceneController:
         stars = self.items.get("stars")
         if stars is not None:
             stars.set_point_scale(k)
-        labels = self.items.get("labels")
-        font_px = max(int(round(LABEL_FONT_PX * scale)), 1)
-        if labels is not None and self._label_font_px != font_px:
-            labels.set_font_px(font_px, tuple(int(round(o * scale)) for o in LABEL_OFFSET_PX))
-            self._label_font_px = font_px
         self.update()
+
+    def set_display_scale(self, dpr: float) -> None:
+        """The display's device-pixel ratio: labels are drawn that much larger."""
+        self.display_scale = max(float(dpr), 0.25)
+        self.update()
+
+    def label_scale(self) -> float:
+        """Labels' size against their design size: pixel scale × display × the view's
+        label size (small, medium, large)."""
+        return self.pixel_scale * self.display_scale * self.state.label_scale
+
+    def _apply_label_font(self) -> None:
+        labels = self.items.get("labels")
+        k = self.label_scale()
+        font_px = max(int(round(LABEL_FONT_PX * k)), 1)
+        if labels is not None and self._label_font_px != font_px:
+            labels.set_font_px(font_px, tuple(int(round(o * k)) for o in LABEL_OFFSET_PX))
+            self._label_font_px = font_px
 
     # -- frames -------------------------------------------------------------------------------
     def world_rotation(self):
@@ -240,6 +256,7 @@ class SceneController:
             self._held = True
             return
         st = self.state
+        self._apply_label_font()
         gcrs_to_world, itrs_to_world = self.world_rotation()
         states = {oid: self._object_world(oid, gcrs_to_world)
                   for oid in self.viewer.ids("mission")}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from orbitviz.core.formatting import FRAME_NAMES, LAYER_NAMES
-from orbitviz.core.viewstate import FRAMES, LAYERS, ORBIT_S
+from orbitviz.core.viewstate import FRAMES, LABEL_SIZES, LAYERS, ORBIT_S
 from orbitviz.ui.binding import bind
 
 
@@ -67,6 +67,14 @@ class LayersPanel(QtWidgets.QWidget):
             spin.valueChanged.connect(lambda v, k=key: self._set_span(k, v))
             sv.addRow(label, spin)
             self._spans[key] = spin
+        self.label_size = QtWidgets.QComboBox()
+        self.label_size.setObjectName("labelSize")
+        for key in LABEL_SIZES:
+            self.label_size.addItem(key.capitalize(), key)
+        self.label_size.setToolTip("The size of the names in the view and in every picture "
+                                   "exported")
+        self.label_size.currentIndexChanged.connect(self._label_size_chosen)
+        sv.addRow("Labels", self.label_size)
 
         outer = QtWidgets.QVBoxLayout(self)
         outer.addWidget(layers)
@@ -96,6 +104,15 @@ class LayersPanel(QtWidgets.QWidget):
             spin.blockSignals(True)
             spin.setValue(getattr(self.view_state, key) / ORBIT_S)
             spin.blockSignals(False)
+        self.label_size.blockSignals(True)
+        self.label_size.setCurrentIndex(self.label_size.findData(self.view_state.label_size))
+        self.label_size.blockSignals(False)
+
+    def _label_size_chosen(self, index: int) -> None:
+        size = self.label_size.itemData(index)
+        if size:
+            self.viewer.set_label_size(size)
+            self.changed.emit()
 
     def span_spin(self, key: str) -> QtWidgets.QDoubleSpinBox:
         return self._spans[key]

@@ -64,6 +64,12 @@ class Viewport(gl.GLViewWidget):
     MAX_PAINT_ERRORS = 32
 
     # -- drawing --------------------------------------------------------------------------
+    def paint(self, *, region, viewport, useItemNames=False):
+        """pyqtgraph's paint, remembering the whole picture's viewport (a tiled export
+        paints regions of it) so items can place things against the picture's edges."""
+        self.paint_viewport = tuple(int(v) for v in viewport)
+        super().paint(region=region, viewport=viewport, useItemNames=useItemNames)
+
     def drawItemTree(self, item=None, useItemNames=False):  # noqa: N802 (pyqtgraph's name)
         """Draw ``item`` and its children (None: every top-level item) in depth order, as
         pyqtgraph does, keeping the error of any item whose ``paint()`` fails (see the

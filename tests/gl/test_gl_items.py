@@ -315,3 +315,39 @@ def test_labels_of_neighbours_do_not_print_over_each_other(qtbot):
     other = _green_mask(rgb(v.renderToArray((w, h)))).sum()
     # no text pixel of one hides under the other: the frame has both labels' pixels
     assert both >= 0.97 * (one + other)
+
+
+def test_a_label_at_the_edge_flips_inward(qtbot):
+    """Issue 13: a label whose anchor is near the right edge is drawn left of its anchor,
+    whole, instead of running off the picture; in a tiled render too (the placement uses the
+    whole picture's edges)."""
+    from orbitviz.render.markers import declutter_labels, build_label_atlas
+    from orbitviz.ui.viewport import Viewport
+
+    atlas = build_label_atlas([("Soyuz MS-19 + a long name", (1, 1, 1, 1))], 18, 3.0)
+    shift = declutter_labels(np.array([[300.0, 0.0]]), atlas, bounds=(-320, -200, 320, 200))
+    assert shift[0, 0] < 0  # left of its anchor
+    w, h = 640, 400
+    v = Viewport()
+    v.resize(w, h)
+    v.setBackgroundColor((0, 0, 0))
+    qtbot.addWidget(v)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_camera(100.0, 90.0, -90.0)
+    lb = LabelItem(font_px=20)
+    v.addItem(lb)
+    counts = {}
+    for name, x in (("middle", 0.0), ("edge", None)):
+        if x is None:  # the anchor 15 px from the right edge
+            from _frames import project
+            xs = np.linspace(0.0, 60.0, 601)
+            px = np.array([project(v, (xx, 0.0, 0.0), w, h)[0] for xx in xs])
+            x = float(xs[np.argmin(np.abs(px - (w - 15)))])
+        lb.set_labels([("Soyuz MS-19", np.array([x, 0.0, 0.0]), (0.0, 1.0, 0.0))])
+        mask = _green_mask(rgb(v.renderToArray((w, h))))
+        counts[name] = mask.sum()
+        if name == "edge":
+            cols = np.nonzero(mask.any(axis=0))[0]
+            assert cols.max() < w - 15  # all of it left of the anchor, inside the picture
+    assert counts["edge"] >= 0.95 * counts["middle"]  # whole, not cut off

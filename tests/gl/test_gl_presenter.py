@@ -151,3 +151,38 @@ def test_help_lists_every_shortcut(qtbot, settings):
     assert dlg.isVisible() and "Ctrl+E" in dlg.findChild(QtWidgets.QTextBrowser).toPlainText()
     dlg.close()
     app.window.close()
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_labels_are_the_same_size_from_the_app_and_the_cli(qtbot, settings, tmp_path, size):
+    """The same output size gives the same labels (issue 13: the CLI drew them at half the
+    app's size), and the label-size setting reaches both."""
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    from _refs import qimage_rgb as qimage_rgb_array
+
+    settings.setValue("shots/path", str(tmp_path / "shots.json"))
+    app = _open(qtbot, settings)
+    app.apply_preset("earth")
+    app.clock.seek(app.model.scenario.event_times()["docking"])
+    app.viewer.set_label_size(size)
+    app.save_shot("labels")
+    w, h = 1280, 720
+    from_app = qimage_rgb_array(app.exporter().render(
+        app.clock.met_s, app.export_spec(w, h, caption="none", credit=False)))
+    out = tmp_path / "cli.png"
+    p = subprocess.run([sys.executable, "-m", "orbitviz", "export", "--shot", "labels",
+                        "--shots", str(tmp_path / "shots.json"), "--out", str(out),
+                        "--size", f"{w}x{h}", "--caption", "none", "--no-credit"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    from_cli = qimage_rgb_array(QImage(str(out)))
+    differ = (np.abs(from_app.astype(int) - from_cli.astype(int)).max(axis=2) > 60).mean()
+    assert differ < 2e-4, differ   # labels twice as big would change thousands of pixels
+    # and the setting matters: the other size changes the labels' pixels
+    app.viewer.set_label_size("medium")
+    medium = qimage_rgb_array(app.exporter().render(
+        app.clock.met_s, app.export_spec(w, h, caption="none", credit=False)))
+    assert (np.abs(medium.astype(int) - from_app.astype(int)).max(axis=2) > 60).mean() > 5e-4
+    app.window.close()

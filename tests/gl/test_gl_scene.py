@@ -157,3 +157,12 @@ def test_station_close_up_does_not_jitter(scene, qtbot, model):
     centre = (slice(H // 4, 3 * H // 4), slice(W // 4, 3 * W // 4))
     assert a[centre].mean() > 15                      # the mesh is there
     assert np.abs(a[centre] - b[centre]).mean() < 2.0  # and it holds still
+
+
+def test_at_docking_the_shared_label_names_all_three(scene, model):
+    """Issue 13: at docking, in the Whole Earth view, the station's label names both Soyuz."""
+    sc, view, _ = scene
+    place(sc, view, "earth", model.scenario.event_times()["docking"])
+    texts = [t for t, _ in sc.items["labels"]._labels]
+    assert "ISS + Soyuz MS-19 + Soyuz MS-18" in texts
+    assert "Soyuz MS-19" not in texts  # not a second label printed over the first
