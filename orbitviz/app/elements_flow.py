@@ -94,6 +94,18 @@ class ElementsFlow:
     def _set_user_catalog(self, catalog) -> None:
         v = self.viewer
         v.set_catalog(catalog)
+        twins = [oid for oid in v.ids("user") if v.twin_of(oid) is not None]
+        if twins:  # the user's own set of the station: say what it is, once per load
+            from orbitviz.app.notices import notify
+
+            names = ", ".join(v.name(o) for o in twins)
+            mission = ", ".join(sorted({v.name(v.twin_of(o)) for o in twins}))
+            self._twin_notice = notify(
+                self.window, "Open element sets",
+                f"{names} is the {mission}, which the mission already shows from its own "
+                "element sets.",
+                "Yours is drawn beside it, in magenta, named \"(your set)\": where the two "
+                "differ, the sets differ.")
         if not v.catalog_meets_mission():  # sets far from October 2021: their own time line
             self.set_scenario("free")
         else:

@@ -92,8 +92,23 @@ class ViewerModel:
         raise KeyError(f"unknown object '{object_id}'")
 
     def name(self, object_id: str) -> str:
-        """The object's short name (``Soyuz MS-19``, or the name in the user's file)."""
-        return self._obj(object_id).name
+        """The object's short name (``Soyuz MS-19``, or the name in the user's file; a user
+        set of a mission object, such as the ISS's, is ``<its name> (your set)``)."""
+        name = self._obj(object_id).name
+        if self.twin_of(object_id) is not None:
+            return f"{name} (your set)"
+        return name
+
+    def twin_of(self, object_id: str) -> str | None:
+        """The mission object a user object is another copy of (the same NORAD number as
+        the mission file gives it, e.g. the ISS's 25544), or None."""
+        if self.kind(object_id) != "user":
+            return None
+        norad = self.catalog.objects[object_id].norad_id
+        for oid, spec in self.mission.scenario.objects.items():
+            if spec.extra.get("norad") == norad:
+                return oid
+        return None
 
     def exists(self, object_id: str, met_s: float) -> bool:
         """Whether the object has a state at ``met_s`` in the scenario shown: the mission's

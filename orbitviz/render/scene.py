@@ -408,7 +408,9 @@ class SceneController:
             n, p = self.viewer.name(oid), world[k]
             near = [j for j, q in mission_labels
                     if np.linalg.norm(np.asarray(q) - p) < USER_MERGE_KM]
-            if near:  # the user's copy of a mission object: one label, not two
+            if near and self.viewer.twin_of(oid) is None:
+                # another object printed on a mission object: one label, not two (the
+                # user's own set of a mission object, "(your set)", keeps its label)
                 j = near[0]
                 texts[j] = (f"{texts[j][0]} · {n}", texts[j][1], texts[j][2])
             else:

@@ -94,7 +94,7 @@ def test_the_users_copy_of_the_station_sits_on_the_station(model, iss_catalog):
         mx, my = view.to_px(m.lat_deg, m.lon_deg)
         assert math.hypot(float(ux - mx), float(uy - my)) < 1.5
         # named in the station's label, not printed over it
-        assert m.label.endswith("· ISS (ZARYA)")
+        assert m.label.endswith("· ISS (ZARYA) (your set)")
         assert f.user_labels == ()
 
 

@@ -92,8 +92,10 @@ def test_kind_name_and_ids_for_mission_and_user_objects(viewer, catalog):
     assert viewer.kind("iss-zarya") is None  # no catalogue yet
     viewer.set_catalog(catalog)
     assert viewer.kind("iss-zarya") == "user" and viewer.kind("nope") is None
-    assert viewer.name("iss-zarya") == "ISS (ZARYA)" and viewer.name("soyuz-ms-19") == \
-        "Soyuz MS-19"
+    # the user's set of the station (NORAD 25544) is its twin: named as the user's own
+    assert viewer.name("iss-zarya") == "ISS (ZARYA) (your set)"
+    assert viewer.twin_of("iss-zarya") == "iss" and viewer.twin_of("iss") is None
+    assert viewer.name("soyuz-ms-19") == "Soyuz MS-19"
     assert viewer.ids("mission") == ["iss", "soyuz-ms-19", "soyuz-ms-18"]
     assert viewer.ids("user") == ["iss-zarya"]
     assert viewer.ids() == viewer.ids("mission") + viewer.ids("user")

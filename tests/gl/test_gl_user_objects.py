@@ -121,15 +121,14 @@ def test_open_element_sets_lists_bad_sets_and_draws_the_good_object(qtbot, setti
     ex = exported.pixelColor(int(round(x - 0.5)), int(round(y - 0.5)))
     assert np.abs(np.array([ex.red(), ex.green(), ex.blue()]) - want).max() < 40
     # the mission's objects are all still drawn: the same markers and labels, the user's
-    # object one head of the catalogue item, its copy of the station named on the
-    # station's label
+    # object one head of the catalogue item; its copy of the station is drawn beside the
+    # station with a label of its own, named as the user's set (issue 13)
     app.clock.seek(600.0)
     assert len(app.scene.items["markers"]._verts) == mission_markers
     assert app.scene.items["user-catalog"].head_count() == 1
     texts = [t for t, _ in app.scene.items["labels"]._labels]
-    assert len(texts) == len(mission_texts)
-    assert [t for t in texts if t not in mission_texts] == \
-        [t + " · ISS (ZARYA)" for t in mission_texts if t.startswith("ISS")]
+    assert texts[:len(mission_texts)] == mission_texts
+    assert texts[len(mission_texts):] == ["ISS (ZARYA) (your set)"]
     assert app.scene.items["track:iss"].visible()
     app.window.close()
 
