@@ -98,6 +98,9 @@ def test_open_element_sets_lists_bad_sets_and_draws_the_good_object(qtbot, setti
     # the box no longer holds the app in its own event loop: let the first window of the
     # new objects (propagated on a worker thread) arrive before scrubbing without events
     assert app.tasks.wait_idle(30)
+    # the user is told their set is the ISS, which the mission already shows (issue 13)
+    assert "is the ISS, which the mission already shows" in app._twin_notice.text()
+    app._twin_notice.close()
     text, informative, details = seen[0]
     assert "1 malformed element set" in text
     assert "mine.tle:5: checksum" in informative and "mine.tle:5: checksum" in details
