@@ -156,6 +156,8 @@ class OrbitvizApp(ElementsFlow, ShotsFlow, ExportsFlow, QtCore.QObject):
         self.window.export_clip_requested.connect(self.export_clip)
         self.window.copy_requested.connect(self.copy_view)
         self.window.open_elements_requested.connect(self.open_element_sets)
+        self.window.open_recent_requested.connect(self.open_recent)
+        self.window.set_recent(self.recent_element_files())
         self.window.real_and_modelled_requested.connect(self._show_real_and_modelled)
         self.time_controls.typing_done.connect(self._focus_view)
 

@@ -76,6 +76,7 @@ class ElementsFlow:
             if catalog is not None:
                 self._element_sets.update(accepted)
                 self.element_paths += list(accepted)
+                self._remember_recent(list(accepted))
                 self._set_user_catalog(catalog)
             self.last_elements_result = (malformed, failed)
             if on_done is not None:
@@ -90,6 +91,31 @@ class ElementsFlow:
 
         return self.tasks.submit("elements", read_and_build, new, known, self.model.axis,
                                  on_done=done, on_error=failed, what="read element sets")
+
+    def recent_element_files(self) -> list[str]:
+        """File → Open recent: the element-set files loaded before, newest first."""
+        return list(self.app_settings.get("elements/recent"))
+
+    def _remember_recent(self, paths) -> None:
+        from orbitviz.core.settings_values import RECENT_MAX
+
+        recent = [os.path.abspath(p) for p in reversed(paths)]
+        recent += [p for p in self.recent_element_files() if p not in recent]
+        recent = recent[:RECENT_MAX]
+        self.app_settings.put("elements/recent", recent)
+        self.window.set_recent(recent)
+
+    def open_recent(self, path: str) -> None:
+        """File → Open recent element sets → ``path``."""
+        if not os.path.isfile(path):
+            from orbitviz.app.notices import notify
+
+            notify(self.window, "Open element sets", f"{path} is no longer there.")
+            recent = [p for p in self.recent_element_files() if p != path]
+            self.app_settings.put("elements/recent", recent)
+            self.window.set_recent(recent)
+            return
+        self.open_element_sets([path])
 
     def _set_user_catalog(self, catalog) -> None:
         v = self.viewer

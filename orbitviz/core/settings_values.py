@@ -198,6 +198,19 @@ class Setting:
     what: str = ""
 
 
+#: How many element-set files File → Recent remembers.
+RECENT_MAX = 8
+
+
+def read_recent(raw) -> list[str]:
+    """The recent element-set files: a JSON list of at most :data:`RECENT_MAX` paths."""
+    value = read_json(raw)
+    if not isinstance(value, list) or len(value) > RECENT_MAX or \
+            not all(isinstance(p, str) and 0 < len(p) <= MAX_TEXT_CHARS for p in value):
+        raise SettingError(f"is not a list of at most {RECENT_MAX} file names")
+    return list(value)
+
+
 def _size(raw, **_):
     return read_int(raw, MIN_DIALOG_SIZE_PX, MAX_SIZE_PX)
 
@@ -238,6 +251,8 @@ SETTINGS: dict[str, Setting] = {
     "view/camera_preset": Setting(lambda raw, **_: read_text(raw, 200), None,
                                   "the camera preset"),
     "elements/dir": Setting(_text, "", "the element-set folder"),
+    "elements/recent": Setting(lambda raw, **_: read_recent(raw), [],
+                               "the recent element-set files"),
     "shots/path": Setting(_text, None, "the shots file"),
     **_dialog_keys("export/image", {"caption": True, "transparent": False, "credit": True,
                                     "hide_overlays": False}),

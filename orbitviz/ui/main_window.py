@@ -44,6 +44,8 @@ class MainWindow(QtWidgets.QMainWindow):
     #: "mission" or "free": which time line to show.
     scenario_requested = QtCore.Signal(str)
     follow_selected_requested = QtCore.Signal()
+    #: File → Recent element sets: the file chosen.
+    open_recent_requested = QtCore.Signal(str)
     #: Help → What is real and what is modelled (the app has the mission to show).
     real_and_modelled_requested = QtCore.Signal()
 
@@ -232,6 +234,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.open_elements_action.triggered.connect(self.open_elements_requested.emit)
         file_menu.addAction(self.open_elements_action)
         self.addAction(self.open_elements_action)
+        self.recent_menu = file_menu.addMenu("Open &recent element sets")
+        self.recent_menu.setEnabled(False)
         file_menu.addSeparator()
         for text, seq, signal in (("&Export image…", "Ctrl+E", self.export_image_requested),
                                   ("Export &clip…", "Ctrl+Alt+E", self.export_clip_requested),
@@ -331,6 +335,17 @@ class MainWindow(QtWidgets.QMainWindow):
         about = QtGui.QAction("&About orbitviz", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def set_recent(self, paths) -> None:
+        """File → Open recent element sets: ``paths``, newest first."""
+        self.recent_menu.clear()
+        for k, path in enumerate(paths, start=1):
+            name = path.rsplit("/", 1)[-1].replace("&", "&&")
+            a = self.recent_menu.addAction(f"&{k} {name}")
+            a.setToolTip(path)
+            a.setStatusTip(path)
+            a.triggered.connect(lambda _=False, p=path: self.open_recent_requested.emit(p))
+        self.recent_menu.setEnabled(bool(paths) and self.open_elements_action.isEnabled())
 
     def show_shortcuts(self) -> None:
         from orbitviz.ui.help_dialogs import show_shortcuts

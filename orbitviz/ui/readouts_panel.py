@@ -22,6 +22,8 @@ from orbitviz.core.relative import range_and_closing_speed
 from orbitviz.ui.binding import bind
 from orbitviz.ui.widgets import modelled_badge
 
+#: Up to this many of the user's objects are listed in the chooser.
+CHOOSER_MAX_USER = 500
 #: The vehicle whose rendezvous the panel follows.
 RENDEZVOUS_OBJECT = "soyuz-ms-19"
 
@@ -94,7 +96,7 @@ class ReadoutsPanel(QtWidgets.QWidget):
         bind(self, viewer.events.time, self.update_time)
         bind(self, viewer.events.selection, self._show_selected)
         bind(self, viewer.events.catalog, self._on_catalog)
-        self._show_selected(viewer.selected)
+        self._on_catalog(viewer.catalog)
 
     # -- selection ----------------------------------------------------------------------
     @property
@@ -104,17 +106,31 @@ class ReadoutsPanel(QtWidgets.QWidget):
     def _show_selected(self, object_id: str) -> None:
         """Show ``object_id`` (the viewer's selection) in the chooser and the rows."""
         self.chooser.blockSignals(True)
-        n = len(self._mission_ids)
-        while self.chooser.count() > n:  # the previous user object
-            self.chooser.removeItem(self.chooser.count() - 1)
-        if self.viewer.kind(object_id) == "user":
-            self.chooser.insertSeparator(n)
-            self.chooser.addItem(self.viewer.name(object_id), object_id)
         self.chooser.setCurrentIndex(self.chooser.findData(object_id))
+        if self.chooser.currentIndex() < 0 and self.viewer.kind(object_id) == "user":
+            self._fill_user_rows()  # a big catalogue lists only the one selected
+            self.chooser.setCurrentIndex(self.chooser.findData(object_id))
         self.chooser.blockSignals(False)
         self.update_time(self.clock.met_s)
 
+    def _fill_user_rows(self) -> None:
+        """The user's objects after the mission's, by name (all of them up to
+        :data:`CHOOSER_MAX_USER`; in a bigger catalogue, the selected one)."""
+        n = len(self._mission_ids)
+        while self.chooser.count() > n:
+            self.chooser.removeItem(self.chooser.count() - 1)
+        users = self.viewer.ids("user")
+        if len(users) > CHOOSER_MAX_USER:
+            users = [u for u in users if u == self.viewer.selected]
+        if users:
+            self.chooser.insertSeparator(n)
+            for oid in sorted(users, key=lambda o: self.viewer.name(o).lower()):
+                self.chooser.addItem(self.viewer.name(oid), oid)
+
     def _on_catalog(self, _catalog) -> None:
+        self.chooser.blockSignals(True)
+        self._fill_user_rows()
+        self.chooser.blockSignals(False)
         self._show_selected(self.viewer.selected)
 
     def _chosen(self, index: int) -> None:

@@ -165,3 +165,27 @@ def test_a_file_without_a_valid_object_changes_nothing(qtbot, settings, tmp_path
     assert list(app.user_catalog.objects) == ["iss-zarya"]  # the same NORAD number: one object
     assert app.element_paths == [str(good), str(other)]
     app.window.close()
+
+
+def test_element_set_files_are_remembered_in_file_recent(qtbot, settings, tmp_path):
+    """Issue 13: files opened before are remembered across launches (File → Open recent),
+    newest first, and open again from there."""
+    good = _mixed_file(tmp_path)
+    other = tmp_path / "again.tle"
+    other.write_text(ISS_TLE.read_text())
+    app = _open(qtbot, settings)
+    for path in (good, other):
+        app.add_element_files([str(path)])
+        assert app.tasks.wait_idle(30.0)
+    app.window.close()
+    again = _open(qtbot, settings)
+    actions = again.window.recent_menu.actions()
+    assert [a.toolTip() for a in actions] == [str(other), str(good)]
+    assert again.window.recent_menu.isEnabled()
+    actions[1].trigger()  # opens mine.tle again: its malformed set is reported in a box
+    seen = []
+    timer = _answer_dialog(seen)
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=30000)
+    timer.stop()
+    assert again.element_paths == [str(good)]
+    again.window.close()

@@ -371,3 +371,21 @@ def test_rendezvous_panel_texts_never_overlap(qtbot, model, viewer):
         assert f"{b['dv_solved_m_s']:.1f} m/s" in table  # solved Δv beside the published one
         if b["dv_published_m_s"] is not None:
             assert f"{b['dv_published_m_s']:.1f} m/s" in table
+
+
+def test_readouts_list_your_objects(qtbot, model, viewer, tmp_path):
+    """Issue 13: your own objects are in the Readouts list and can be chosen there."""
+    from orbitviz.core.assets import asset_path
+    from orbitviz.core.catalog import load_element_files
+
+    path = tmp_path / "mine.tle"
+    path.write_text(asset_path("tle", "iss-21277.86166359.tle").read_text())
+    cat, _ = load_element_files([path], model.axis)
+    panel = ReadoutsPanel(viewer)
+    qtbot.addWidget(panel)
+    viewer.set_catalog(cat)
+    items = [panel.chooser.itemData(i) for i in range(panel.chooser.count())]
+    assert items[:3] == ["iss", SOYUZ, "soyuz-ms-18"] and items[-1] == "iss-zarya"
+    panel.chooser.setCurrentIndex(panel.chooser.findData("iss-zarya"))
+    assert viewer.selected == "iss-zarya"
+    assert panel.title.text() == "ISS (ZARYA) (your set)"
