@@ -46,6 +46,21 @@ class ExportsFlow:
                           view_state=state, camera=self.viewport.camera(), pixel_scale=None,
                           inset=inset)
 
+    def _exec_with_guide(self, dlg):
+        """Run an export dialog while the view draws the picture's frame (when its shape
+        differs from the view's)."""
+        from orbitviz.ui.frame_guide import FrameGuide
+
+        if getattr(self, "frame_guide", None) is None:
+            self.frame_guide = FrameGuide(self.viewport)
+        box = dlg.size_box
+        box.sizeChanged.connect(self.frame_guide.set_export_size)
+        self.frame_guide.set_export_size(*box.size())
+        try:
+            return dlg.exec()
+        finally:
+            self.frame_guide.clear()
+
     def _view_aspect(self) -> float:
         return self.viewport.width() / max(self.viewport.height(), 1)
 
@@ -59,7 +74,7 @@ class ExportsFlow:
                                 self.window, folder=pictures_dir(),
                                 name_for=lambda folder: picture_file_name(self.viewer, met,
                                                                           folder))
-        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+        if self._exec_with_guide(dlg) != QtWidgets.QDialog.DialogCode.Accepted:
             return
         c = dlg.choice()
         caption = "none"
@@ -108,7 +123,7 @@ class ExportsFlow:
         dlg = ExportClipDialog(self.settings, self._view_aspect(), plans,
                                lambda t: ax.iso_utc(t), lambda text: parse_time(text, ax, events),
                                self.window)
-        if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+        if self._exec_with_guide(dlg) != QtWidgets.QDialog.DialogCode.Accepted:
             return
         c = dlg.choice()
         spec = self.export_spec(c.width, c.height, "auto" if c.caption else "none",

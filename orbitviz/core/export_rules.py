@@ -358,19 +358,33 @@ def vertical_fov_deg(camera: dict | None) -> float:
 
 
 def export_fov_deg(camera: dict | None, width: int, height: int) -> float:
-    """The horizontal field of view of a ``width`` × ``height`` export, degrees, such that
-    the picture contains everything the camera's own view showed ("contain"): a picture
-    wider than that view keeps its vertical field of view, a narrower one (4:3, 1:1, 9:16
-    from a 16:9 screen) keeps its horizontal field of view. The view is ``camera``'s
-    (``fov_deg`` horizontal and ``aspect``), else the reference camera's (45° at 16:9)."""
+    """The horizontal field of view of a ``width`` × ``height`` export, degrees: the
+    picture is the largest rectangle of its shape in the middle of the camera's own view,
+    at the view's scale (the guide the view draws while the export dialog is open). A
+    picture narrower than the view (4:3, 1:1, 9:16 from a 16:9 screen) keeps the view's
+    vertical field of view; a wider one its horizontal field of view. A preset camera the
+    user has not moved frames its subject again for the picture's shape (see the
+    exporter). The view is ``camera``'s (``fov_deg`` horizontal and ``aspect``), else the
+    reference camera's (45° at 16:9)."""
     fov = REF_FOV_DEG
     aspect = REF_ASPECT
     if camera:
         fov = float(camera.get("fov_deg", fov))
         aspect = float(camera.get("aspect", aspect))
-    if width / height >= aspect:
+    if width / height <= aspect:
         return horizontal_fov_deg(vertical_fov_deg(camera), width, height)
     return fov
+
+
+def guide_rect(view_w: float, view_h: float, width: int, height: int):
+    """``(x, y, w, h)`` in the view's pixels of what a ``width`` × ``height`` export shows:
+    the largest rectangle of the export's shape centred in the view."""
+    a = width / height
+    if view_w / max(view_h, 1e-9) >= a:
+        w, h = view_h * a, view_h
+    else:
+        w, h = view_w, view_w / a
+    return (0.5 * (view_w - w), 0.5 * (view_h - h), w, h)
 
 
 def horizontal_fov_deg(vfov_deg: float, width: int, height: int) -> float:
@@ -385,4 +399,4 @@ __all__ = ["ExportError", "ExportSpec", "MAX_SIZE_PX", "IMAGE_FORMATS", "FPS_RAN
            "check_time", "check_spec", "clip_frame_count", "clip_frame_times",
            "current_event", "caption_lines", "credit_text", "event_view", "met_file_stem",
            "event_file_name", "picture_file_name", "vertical_fov_deg", "horizontal_fov_deg", "export_fov_deg",
-           "view_name_ok"]
+           "view_name_ok", "guide_rect"]

@@ -47,7 +47,10 @@ class ClipChoice:
 
 class _SizeBox(QtWidgets.QWidget):
     """Preset sizes, a custom size, and 'match the view's aspect' (height kept, width from
-    the view), never stretching the picture."""
+    the view), never stretching the picture. ``sizeChanged(width, height)`` follows every
+    change (the view draws the picture's frame from it)."""
+
+    sizeChanged = QtCore.Signal(int, int)
 
     def __init__(self, view_aspect: float, parent=None):
         super().__init__(parent)
@@ -72,6 +75,8 @@ class _SizeBox(QtWidgets.QWidget):
         self.preset.currentIndexChanged.connect(self._apply_preset)
         self.match.toggled.connect(self._apply_preset)
         self.height_spin.valueChanged.connect(self._height_changed)
+        for spin in (self.width_spin, self.height_spin):
+            spin.valueChanged.connect(lambda _v: self.sizeChanged.emit(*self.size()))
         self._apply_preset()
 
     def _apply_preset(self, *_):

@@ -105,6 +105,11 @@ def test_export_matches_the_view_and_copy_fills_the_clipboard(qtbot, settings, t
     app.apply_preset("baikonur")
     app.clock.seek(200.0)
     app.viewport.orbit(15.0, 5.0)  # a camera of the user's own, not the preset's
+    # the scene itself: lines, markers and labels are sized for the picture's height in an
+    # export (the same picture from the app and the CLI, issue 13), not for the screen's
+    for layer in ("labels", "events", "grid", "track:iss", "track:soyuz-ms-19",
+                  "track:soyuz-ms-18", "stars"):
+        app.viewer.set_layer(layer, False)
     qtbot.wait(50)
     on_screen = _rgb(app.viewport.grabFramebuffer())
     h, w = on_screen.shape[:2]
@@ -172,7 +177,7 @@ def test_the_map_goes_into_exports_when_it_is_shown(qtbot, settings, tmp_path):
     x, y, iw, ih = app.exporter().inset_rect(w, h)
     from orbitviz.ui.map_panel import map_image
 
-    expected = _rgb(map_image(app.viewer, app.clock.met_s, iw, ih, spec.pixel_scale))
+    expected = _rgb(map_image(app.viewer, app.clock.met_s, iw, ih, h / 1080.0))
     region = with_map[y + 2:y + ih - 2, x + 2:x + iw - 2]
     assert np.abs(region - expected[2:-2, 2:-2]).mean() < 2.0      # the map, at that time
     assert np.abs(region - without[y + 2:y + ih - 2, x + 2:x + iw - 2]).mean() > 8.0

@@ -101,8 +101,8 @@ def test_export_has_the_size_and_is_not_blank(exporter, size):
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160), (1440, 1080)])
 def test_earth_disc_is_where_and_as_large_as_the_camera_says(exporter, size):
     """Transparent, no atmosphere: the opaque disc's half-width on the centre row equals
-    f·tan(asin(R/d)), f from the reference view's vertical field of view (wider pictures)
-    or horizontal one (narrower pictures), at any size and aspect."""
+    f·tan(asin(R/d)), f from the reference view's vertical field of view (narrower pictures)
+    or horizontal one (wider pictures), at any size and aspect."""
     from orbitviz.core.export_rules import ExportSpec
 
     st = bare_state(atmosphere=False, labels=False, grid=False, events=False,
@@ -118,9 +118,9 @@ def test_earth_disc_is_where_and_as_large_as_the_camera_says(exporter, size):
     row = alpha[h // 2] >= 128
     cols = np.flatnonzero(row)
     left, right = cols.min(), cols.max() + 1
-    if w / h >= 16 / 9:  # wider than the reference view: its vertical field of view kept
+    if w / h <= 16 / 9:  # narrower than the reference view (4:3): its vertical fov kept
         f = 0.5 * h / math.tan(math.radians(0.5 * VFOV_DEG))
-    else:  # narrower (4:3): its horizontal 45° kept, so nothing it showed is cut off
+    else:  # wider: its horizontal 45° kept (the middle of the view, at its scale)
         f = 0.5 * w / math.tan(math.radians(22.5))
     # horizontal section of the WGS 84 ellipsoid seen 22° above the equator, km
     r_km = 6378.137 * (1 - 0.00335 * math.sin(math.radians(cam["elevation_deg"])) ** 2)

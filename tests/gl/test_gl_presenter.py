@@ -186,3 +186,49 @@ def test_labels_are_the_same_size_from_the_app_and_the_cli(qtbot, settings, tmp_
         app.clock.met_s, app.export_spec(w, h, caption="none", credit=False)))
     assert (np.abs(medium.astype(int) - from_app.astype(int)).max(axis=2) > 60).mean() > 5e-4
     app.window.close()
+
+
+def test_the_view_shows_the_pictures_frame_while_the_dialog_is_open(qtbot, settings,
+                                                                     tmp_path):
+    """Issue 13: with the export dialog at 1:1 on a wide view, the view draws the picture's
+    frame; the picture is what lies inside that frame (a camera the user moved)."""
+    import numpy as np
+
+    from _refs import qimage_rgb
+
+    app = _open(qtbot, settings)
+    for layer in ("stars", "labels", "grid", "events", "atmosphere", "track:iss",
+                  "track:soyuz-ms-19", "track:soyuz-ms-18"):
+        app.viewer.set_layer(layer, False)
+    app.apply_preset("earth")
+    app.viewport.orbit(10.0, 3.0)  # the user's own camera: no refit
+    qtbot.wait(50)
+    screen = qimage_rgb(app.viewport.grabFramebuffer())
+    seen = {}
+
+    def in_dialog():
+        dlg = QtWidgets.QApplication.activeModalWidget()
+        box = dlg.size_box
+        box.preset.setCurrentIndex(box.preset.count() - 1)  # custom
+        box.match.setChecked(False)
+        box.height_spin.setValue(600)
+        box.width_spin.setValue(600)
+        qtbot.wait(30)
+        seen["rect"] = app.frame_guide.rect_px()
+        seen["visible"] = app.frame_guide.isVisible()
+        dlg.reject()
+
+    QtCore.QTimer.singleShot(300, in_dialog)
+    app.export_image()
+    assert seen["visible"] and not app.frame_guide.isVisible()  # gone with the dialog
+    r = seen["rect"]
+    vw, vh = app.viewport.width(), app.viewport.height()
+    assert r.height() == pytest.approx(vh) and r.width() == pytest.approx(vh)  # 1:1, middle
+    assert r.left() == pytest.approx(0.5 * (vw - vh))
+    spec = app.export_spec(vh, vh, caption="none", credit=False)
+    picture = qimage_rgb(app.exporter().render(app.clock.met_s, spec))
+    ratio = app.viewport.devicePixelRatioF()
+    x0 = int(round(r.left() * ratio))
+    crop = screen[:, x0:x0 + int(round(vh * ratio))][:vh, :vh]
+    assert np.abs(crop.astype(int) - picture[:crop.shape[0], :crop.shape[1]]).mean() < 6
+    app.window.close()
