@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="picture size in pixels (default 1920x1080, at most "
                     f"{rules.MAX_SIZE_PX} a side)")
     ex.add_argument("--view", metavar="VIEW", type=_view,
-                    help="earth (default), baikonur, rendezvous or follow:<object id>")
+                    help="earth (default), baikonur, launch, rendezvous or follow:<object id>")
     ex.add_argument("--frame", choices=FRAMES, default="earth-fixed",
                     help="earth-fixed (default) or inertial")
     ex.add_argument("--caption", metavar="auto|none|TEXT", default="auto",
@@ -115,7 +115,8 @@ def _view(text: str) -> str:
     if rules.view_name_ok(text):
         return text
     raise argparse.ArgumentTypeError(
-        f"unknown view {quote(text)}: use earth, baikonur, rendezvous or follow:<object id>")
+        f"unknown view {quote(text)}: use earth, baikonur, launch, rendezvous or "
+        "follow:<object id>")
 
 
 def _int_in(text: str, what: str, lo: int, hi: int) -> int:
