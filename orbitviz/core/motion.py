@@ -78,8 +78,8 @@ class MissionMotion:
         self.station_track = AttitudeTrack(t, self._station_q_direct(t))
         self.arrays = ArrayTracker(self.layout, self.station_attitude,
                                    mission.sun.position_gcrs_km, self.events)
-        self._mate_q = {vid: quat_from_matrix_fast(self.layout.vehicle_mesh_to_body(vid)[0])
-                        for vid in self.layout.vehicles}
+        self._mate = {vid: self.layout.vehicle_mesh_to_body(vid) for vid in self.layout.vehicles}
+        self._mate_q = {vid: quat_from_matrix_fast(m[0]) for vid, m in self._mate.items()}
         a = self.spec["attitude"]
         self.turn_s = float(a["turn_s"])
         self.max_rate_deg_s = float(a["max_rate_deg_s"])
@@ -89,8 +89,7 @@ class MissionMotion:
         self._attitudes = {"iss": self.station_q,
                            "soyuz-ms-19": self._build_ms19(),
                            "soyuz-ms-18": self._build_ms18()}
-        self.shed = shed_parts(self.spec.get("shed", []), self.events, self._parent_state,
-                               mission.eo.pole_gcrs(), mission.eo.omega_gcrs(0.0))
+        self._shed = None
         self.firings = mission_firings(self.events, mission.models,
                                        load_toml("mission", "soyuz-2.1a.toml"), self.spec)
 
@@ -129,10 +128,11 @@ class MissionMotion:
         """A docked vehicle's body-to-GCRS quaternion(s): the station's after the mating."""
         return quat_multiply(self.station_q(met_s), self._mate_q[vehicle_id])
 
-    def docked_pose(self, vehicle_id: str, met_s: float):
-        """``(R, o)`` of a vehicle's mesh mated on its port (whether or not it is docked)."""
-        Rs, rs = self.station_pose(met_s)
-        Rm, t_m = self.layout.vehicle_mesh_to_body(vehicle_id)
+    def docked_pose(self, vehicle_id: str, met_s: float, station_pose=None):
+        """``(R, o)`` of a vehicle's mesh mated on its port (whether or not it is docked);
+        ``station_pose``: the station's ``(R, o)`` at ``met_s`` when already known."""
+        Rs, rs = station_pose if station_pose is not None else self.station_pose(met_s)
+        Rm, t_m = self._mate[vehicle_id]
         return Rs @ Rm, rs + Rs @ t_m / 1000.0
 
     def docked_ids(self, met_s: float) -> list[str]:
@@ -293,6 +293,16 @@ class MissionMotion:
             self.vehicle_pose(oid, met_s)
         _, v = self.mission.gcrs_state(oid, met_s)
         return quat_from_matrix_fast(R), o, np.asarray(v)
+
+    @property
+    def shed(self):
+        """The parts shed at separations (:func:`~orbitviz.core.separations.shed_parts`),
+        integrated on first use."""
+        if self._shed is None:
+            m = self.mission
+            self._shed = shed_parts(self.spec.get("shed", []), self.events, self._parent_state,
+                                    m.eo.pole_gcrs(), m.eo.omega_gcrs(0.0))
+        return self._shed
 
     def shed_at(self, met_s: float):
         """The shed parts drawn at ``met_s`` (opacity above zero)."""

@@ -501,7 +501,7 @@ def create_items(mission) -> dict:
     items["track:user-selected"] = TrackItem(SELECTED_USER_COLOR, width_px=TRACK_WIDTH_PX)
     items["markers"] = MarkerItem()
     items["labels"] = LabelItem(font_px=LABEL_FONT_PX, offset_px=LABEL_OFFSET_PX)
-    items["solids"] = SolidItem(mission_meshes(mission))
+    items["solids"] = SolidItem(lambda: mission_meshes(mission))  # built when first near
     items["plumes"] = PlumeItem()
     return items
 

@@ -61,8 +61,8 @@ def _soyuz(owner, R, o, parts=SOYUZ_PARTS):
     return [Posed(f"soyuz-ms:{p}", owner, R, o) for p in parts]
 
 
-def _station(motion, t) -> list[Posed]:
-    Rs, rs = motion.station_pose(t)
+def _station(motion, t, pose) -> list[Posed]:
+    Rs, rs = pose
     out = []
     for key, (Rg, tg) in station_group_transforms(motion.layout, motion.joints(t)).items():
         out.append(Posed(key, "iss", Rs @ Rg, rs + Rs @ tg / 1000.0))
@@ -81,10 +81,11 @@ def pose_solids(motion, met_s: float) -> list[Posed]:
     """Every mesh instance drawn at ``met_s`` (see the module's notes)."""
     t = float(met_s)
     mission = motion.mission
-    out = _station(motion, t) if mission.objects["iss"].exists(t) else []
+    station = motion.station_pose(t)
+    out = _station(motion, t, station) if mission.objects["iss"].exists(t) else []
     docked = motion.docked_ids(t)
     for vid in docked:
-        R, o = motion.docked_pose(vid, t)
+        R, o = motion.docked_pose(vid, t, station)
         vtype = motion.layout.vehicles[vid].type
         if vtype == "soyuz-ms":
             out += _soyuz(vid, R, o)

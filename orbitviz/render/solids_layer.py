@@ -41,11 +41,18 @@ class SolidsLayer:
         self.mission = mission
         self.item = items.get("solids")
         self.plumes = items.get("plumes")
-        self.bounds = geometry_bounds(self.item.meshes) if self.item is not None else {}
+        self._bounds = None
         self.spheres: dict[str, tuple[np.ndarray, float]] = {}
         self.posed = []
         self.plumes_posed = []
         self.lighting = Lighting()
+
+    @property
+    def bounds(self) -> dict:
+        """Each mesh's bounding sphere (built with the meshes, on first use)."""
+        if self._bounds is None:
+            self._bounds = geometry_bounds(self.item.meshes) if self.item is not None else {}
+        return self._bounds
 
     def hide(self) -> None:
         self.spheres = {}
