@@ -94,6 +94,14 @@ def test_docked_soyuz_touches_rassvet_in_a_side_view(scene, qtbot, model, tmp_pa
     rows = np.nonzero(soyuz)[0]
     touch = np.nonzero(dilate(soyuz, 1) & station)[0]
     assert np.median(rows) > touch.mean() + 5
+    # time runs and the arrays turn: new poses, the same vertices (uploaded once)
+    item = sc.items["solids"]
+    before = [i.rot.copy() for i in item.instances]
+    for k in range(1, 4):
+        sc.set_time(sc.met_s + 600.0 * k)
+        frame(view, qtbot)
+    assert item.upload_count == 1
+    assert not all(np.allclose(a, i.rot) for a, i in zip(before, item.instances))
 
 
 def test_soyuz_below_the_station_at_12_10(scene, qtbot, model, tmp_path):
