@@ -165,12 +165,17 @@ def air_relative_velocity(r, v, omega_gcrs) -> np.ndarray:
     return np.asarray(v) - np.cross(np.asarray(omega_gcrs), np.asarray(r))
 
 
-def entry_q(r, v, omega_gcrs) -> np.ndarray:
+def entry_q(r, v, omega_gcrs, upright_below_m_s: float = 2.0) -> np.ndarray:
     """Heat shield into the flow: body x along −(air-relative velocity); body y as near the
-    LVLH y."""
+    LVLH y. Slower than ``upright_below_m_s`` (the last instant before touchdown, on the
+    ground) body x eases onto the local vertical, so the capsule meets the ground upright."""
+    r = np.asarray(r, dtype=float)
     vr = air_relative_velocity(r, v, omega_gcrs)
+    speed_m_s = np.linalg.norm(vr, axis=-1, keepdims=True) * 1000.0
+    w = np.clip(speed_m_s / upright_below_m_s, 0.0, 1.0)
+    x = w * (-vr / np.maximum(speed_m_s / 1000.0, 1e-12)) + (1.0 - w) * unit(r)
     _, y, _ = lvlh_axes(r, v)
-    return frame_quat(-vr, y)
+    return frame_quat(x, y)
 
 
 def body_axes(q) -> np.ndarray:

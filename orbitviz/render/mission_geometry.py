@@ -35,7 +35,7 @@ from .style import PARACHUTE_COLORS
 from .vehicle_geometry import soyuz_2_1a_mesh, spacecraft_mesh
 
 __all__ = ["build_mission_geometry", "station_groups", "station_group_transforms",
-           "parachute_mesh", "half_mesh", "geometry_bounds", "hatch_x_m"]
+           "parachute_mesh", "half_mesh", "geometry_bounds", "geometry_corners", "hatch_x_m"]
 
 
 def _rest_joints(layout: StationLayout) -> ArrayJoints:
@@ -109,10 +109,14 @@ def parachute_mesh(hatch_x_m: float, riser_m: float, diameter_m: float, key: str
     r = 0.5 * diameter_m
     skirt = hatch_x_m + riser_m
     colors = PARACHUTE_COLORS
-    canopy = [frustum((skirt, 0, 0), (skirt + 0.35 * r, 0, 0), r, 0.55 * r,
-                      colors[f"{key}-canopy"], 24),
-              frustum((skirt + 0.35 * r, 0, 0), (skirt + 0.5 * r, 0, 0), 0.55 * r, 0.0,
-                      colors[f"{key}-canopy"], 24)]
+    dome = merge([frustum((skirt, 0, 0), (skirt + 0.35 * r, 0, 0), r, 0.55 * r,
+                          colors[f"{key}-canopy"], 24),
+                  frustum((skirt + 0.35 * r, 0, 0), (skirt + 0.5 * r, 0, 0), 0.55 * r, 0.0,
+                          colors[f"{key}-canopy"], 24)])
+    # open underneath: the cloth seen from below takes the light of its sunlit outside
+    # (faces are drawn from both sides), as a thin canopy does
+    keep = ~np.all(dome.normals[dome.faces][:, :, 0] < -0.999, axis=1)
+    canopy = [Mesh(dome.vertices_m, dome.normals, dome.colors, dome.faces[keep])]
     lines = []
     for k in range(4):
         a = 0.5 * np.pi * k + 0.25 * np.pi
@@ -161,4 +165,14 @@ def geometry_bounds(meshes: dict[str, Mesh]) -> dict[str, tuple[np.ndarray, floa
         lo, hi = m.bounds_m()
         c = 0.5 * (lo + hi)
         out[k] = (c, float(np.linalg.norm(m.vertices_m - c, axis=1).max()))
+    return out
+
+
+def geometry_corners(meshes: dict[str, Mesh]) -> dict[str, np.ndarray]:
+    """``{key: (8,3)}``: the corners of each mesh's bounding box, m."""
+    out = {}
+    for k, m in meshes.items():
+        lo, hi = m.bounds_m()
+        out[k] = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1])
+                           for z in (lo[2], hi[2])])
     return out

@@ -2,8 +2,9 @@
 colour set per frame.
 
 A plume starts at its nozzle and runs ``length`` along its exhaust direction, widening to
-``radius`` at the far end; it is brightest at the nozzle and on its axis (where a line of
-sight crosses the most of it) and fades to nothing at its end and its rim. Additive
+``radius`` at the far end; it is brightest at the nozzle and on its axis (three nested
+cones: a line of sight near the axis crosses them all, from the side or end-on) and fades
+to nothing at its end. Additive
 blending, depth-tested against the solids but not written: the plume glows over what lies
 behind it and hides behind what stands in front. Sizes and timing come from the core
 (:mod:`orbitviz.core.firings`); colours from :mod:`orbitviz.render.style`.
@@ -27,6 +28,9 @@ __all__ = ["PlumeItem", "PlumeInstance", "build_cone_vertices", "plume_matrix"]
 
 #: Radius of the cone at the nozzle, as a share of its far radius.
 NOZZLE_SHARE = 0.18
+#: Each plume is three nested cones (share of the radius, share of the intensity): the
+#: inner ones make the middle bright from any side, end-on too.
+LAYERS = ((1.0, 0.30), (0.6, 0.35), (0.3, 0.45))
 
 _VS = """
 uniform mat4 u_mvp;
@@ -50,7 +54,7 @@ varying float v_along;
 varying float v_facing;
 void main() {
     float fall = pow(max(1.0 - v_along, 0.0), 1.6);
-    float core = pow(v_facing, 1.5);
+    float core = 0.35 + 0.65 * v_facing;
     OUT_COLOR = vec4(u_color * (u_intensity * fall * core), 1.0);
 }
 """
@@ -100,11 +104,13 @@ def _basis(d) -> np.ndarray:
     return np.column_stack([u, np.cross(d, u), d])
 
 
-def plume_matrix(p: PlumeInstance) -> tuple[np.ndarray, np.ndarray]:
-    """(model (4,4) row-major, rotation (3,3)): the unit cone onto the plume."""
+def plume_matrix(p: PlumeInstance, radius_share: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """(model (4,4) row-major, rotation (3,3)): the unit cone onto the plume (its radius
+    times ``radius_share``)."""
     R = _basis(p.direction_scene)
     m = np.eye(4)
-    m[:3, :3] = R @ np.diag([p.radius_km, p.radius_km, p.length_km])
+    r = p.radius_km * radius_share
+    m[:3, :3] = R @ np.diag([r, r, p.length_km])
     m[:3, 3] = np.asarray(p.apex_scene, dtype=float)
     return m, R
 
@@ -146,14 +152,15 @@ class PlumeItem(GLGraphicsItem.GLGraphicsItem):
             u = {k: GL.glGetUniformLocation(program, k)
                  for k in ("u_mvp", "u_rot_view", "u_color", "u_intensity")}
             for p in self.plumes:
-                m, R = plume_matrix(p)
-                GL.glUniformMatrix4fv(u["u_mvp"], 1, False, gl_matrix(proj @ mv @ m))
-                rv = mv[:3, :3] @ R
-                GL.glUniformMatrix3fv(u["u_rot_view"], 1, False,
-                                      np.ascontiguousarray(rv.T, dtype=np.float32))
                 GL.glUniform3f(u["u_color"], *(float(c) for c in p.color[:3]))
-                GL.glUniform1f(u["u_intensity"], float(p.intensity))
-                GL.glDrawArrays(GL.GL_TRIANGLES, 0, len(self._verts))
+                for share, k in LAYERS:
+                    m, R = plume_matrix(p, share)
+                    GL.glUniformMatrix4fv(u["u_mvp"], 1, False, gl_matrix(proj @ mv @ m))
+                    rv = mv[:3, :3] @ R
+                    GL.glUniformMatrix3fv(u["u_rot_view"], 1, False,
+                                          np.ascontiguousarray(rv.T, dtype=np.float32))
+                    GL.glUniform1f(u["u_intensity"], float(p.intensity) * k)
+                    GL.glDrawArrays(GL.GL_TRIANGLES, 0, len(self._verts))
         finally:
             GL.glUseProgram(0)
             for loc in locs:

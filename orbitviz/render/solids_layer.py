@@ -15,7 +15,7 @@ import numpy as np
 from orbitviz.core.assets import load_toml
 
 from .lighting import Lighting
-from .mission_geometry import build_mission_geometry, geometry_bounds
+from .mission_geometry import build_mission_geometry, geometry_bounds, geometry_corners
 from .plume_item import PlumeInstance
 from .solid_item import SolidInstance
 from .solid_poses import owner_spheres, pose_plumes, pose_solids
@@ -42,10 +42,18 @@ class SolidsLayer:
         self.item = items.get("solids")
         self.plumes = items.get("plumes")
         self._bounds = None
+        self._corners = None
         self.spheres: dict[str, tuple[np.ndarray, float]] = {}
         self.posed = []
         self.plumes_posed = []
         self.lighting = Lighting()
+
+    @property
+    def corners(self) -> dict:
+        """Each mesh's bounding-box corners (8,3), m, its body frame."""
+        if self._corners is None:
+            self._corners = geometry_corners(self.item.meshes) if self.item is not None else {}
+        return self._corners
 
     @property
     def bounds(self) -> dict:
@@ -106,8 +114,10 @@ class SolidsLayer:
         return centre, max(float(np.linalg.norm(c - centre)) + r for c, r in got)
 
     def label_anchor(self, owners, gcrs_to_world, cam, camera_scene):
-        """World position for the label of ``owners``' meshes: right of their sphere on
-        screen and a little above it, clear of the geometry (None: no meshes drawn)."""
+        """World position for the label of ``owners``' meshes: level with the middle of
+        their meshes, just right of the rightmost corner of their boxes as the camera
+        looks (its screen-right direction), so the text stands clear of the geometry
+        (None: no meshes drawn)."""
         s = self.sphere(owners)
         if s is None:
             return None
@@ -118,6 +128,11 @@ class SolidsLayer:
         if np.linalg.norm(right) < 1e-9:
             right = np.array([1.0, 0.0, 0.0])
         right /= np.linalg.norm(right)
-        up = np.cross(right, fwd)
-        off_scene = (right + 0.35 * up) * s[1] * MESH_LABEL_CLEARANCE
-        return centre_w + cam.T @ off_scene
+        own = set(owners)
+        reach = 0.0
+        for p in self.posed:
+            if p.owner in own:
+                corners = p.origin_km + self.corners[p.key] @ p.R.T / 1000.0
+                d = (cam @ (gcrs_to_world @ (corners - s[0]).T)).T @ right
+                reach = max(reach, float(d.max()))
+        return centre_w + cam.T @ (right * (reach + (MESH_LABEL_CLEARANCE - 1.0) * s[1]))

@@ -104,9 +104,9 @@ PLUME_INTENSITY = {"kerolox": 0.95, "hypergolic": 0.55, "solid": 1.0}
 #: the Sun (a drawing aid that keeps the unlit sides' shapes readable; no physical source).
 MESH_AMBIENT = 0.22
 MESH_FILL = 0.12
-#: Labels of meshes stand this far (times the mesh's bounding radius) right of its centre on
-#: screen, clear of its geometry.
-MESH_LABEL_CLEARANCE = 1.05
+#: Labels of meshes stand right of their meshes' rightmost corner on screen, by this much
+#: more than 1 times the meshes' bounding radius (a small gap, clear of the geometry).
+MESH_LABEL_CLEARANCE = 1.04
 
 
 # -- the ground-track map ---------------------------------------------------------------------

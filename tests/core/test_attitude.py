@@ -219,6 +219,10 @@ def test_capsule_hangs_under_its_parachute_and_lands_upright(model, motion, ev):
         R = matrix_from_quat(motion.attitude("soyuz-ms-18", t))
         assert _deg(R[:, 0], r) < 10.0                             # hatch (and canopy) up
         assert motion.parachute(t) == "main"
+    for dt in (1.0, 0.3, 0.1, 0.02):   # the soft-landing engines' last second: upright
+        t = ev["touchdown"] - dt
+        r, _ = model.gcrs_state("soyuz-ms-18", t)
+        assert _deg(matrix_from_quat(motion.attitude("soyuz-ms-18", t))[:, 0], r) < 10.0
     assert motion.parachute(ev["parachute"] + 5.0) == "drogue"
     assert motion.parachute(ev["touchdown"] + 5.0) == ""
     t = ev["touchdown"] + 600.0
