@@ -230,3 +230,14 @@ def test_every_key_posed_has_a_mesh(model, motion, meshes, ev):
     for t in list(ev.values()) + [-100.0, 500.0, ev["undocking"] + 3000.0]:
         if model.window[0] <= t <= model.window[1]:
             assert {p.key for p in pose_solids(motion, t)} <= keys
+
+
+def test_shed_parts_turn_about_points_inside_themselves(model, motion, meshes):
+    """Each shed part's pivot (its ballistic point, from the motion file) lies inside the
+    bounding box of the meshes it is drawn with."""
+    from orbitviz.render.solid_poses import _shed_keys
+
+    for p in motion.shed:
+        lo = np.min([meshes[k].bounds_m()[0] for k in _shed_keys(p)], axis=0)
+        hi = np.max([meshes[k].bounds_m()[1] for k in _shed_keys(p)], axis=0)
+        assert np.all(p.pivot_m >= lo - 1e-9) and np.all(p.pivot_m <= hi + 1e-9), p.id
