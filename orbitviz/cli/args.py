@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="picture size in pixels (default 1920x1080, at most "
                     f"{rules.MAX_SIZE_PX} a side)")
     ex.add_argument("--view", metavar="VIEW", type=_view,
-                    help="earth (default), baikonur, rendezvous or follow:<object id>")
+                    help="earth (default), baikonur, launch, rendezvous or follow:<object id>")
     ex.add_argument("--labels", choices=tuple(LABEL_SIZES), default=None,
                     help="label size: small, medium (default) or large, as the app's "
                     "Layers panel sets it (a saved shot's own size with --shot)")
@@ -121,7 +121,8 @@ def _view(text: str) -> str:
     if rules.view_name_ok(text):
         return text
     raise argparse.ArgumentTypeError(
-        f"unknown view {quote(text)}: use earth, baikonur, rendezvous or follow:<object id>")
+        f"unknown view {quote(text)}: use earth, baikonur, launch, rendezvous or "
+        "follow:<object id>")
 
 
 def _int_in(text: str, what: str, lo: int, hi: int) -> int:

@@ -31,7 +31,7 @@ IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 #: A clip is an MP4 (this extension) or a folder of PNG frames.
 CLIP_EXTENSION = ".mp4"
 #: The camera presets every scene has (``follow:<object id>`` comes on top).
-BASE_VIEWS = ("earth", "baikonur", "rendezvous")
+BASE_VIEWS = ("earth", "baikonur", "launch", "rendezvous")
 #: The reference camera: the on-screen viewport's horizontal field of view at 16:9, which
 #: fixes the vertical field of view every export keeps (about 26.2°).
 REF_FOV_DEG = 45.0
@@ -141,7 +141,7 @@ def check_view(view: str, viewer=None) -> str:
             return view
         known = ", ".join(viewer.ids("mission")) if viewer is not None else ""
         raise ExportError(f"unknown object '{oid}' in view '{view}' (known: {known})")
-    raise ExportError(f"unknown view '{view}': use earth, baikonur, rendezvous or "
+    raise ExportError(f"unknown view '{view}': use earth, baikonur, launch, rendezvous or "
                       "follow:<object id>")
 
 

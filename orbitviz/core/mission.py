@@ -128,6 +128,17 @@ class MissionModel:
         self.sun = sun
         self.models = models
         self.window = (scenario.window_start_s, scenario.window_end_s)
+        self._motion = None
+
+    @property
+    def motion(self):
+        """Attitudes, docked poses, shed parts and engine firings
+        (:class:`~orbitviz.core.motion.MissionMotion`), built on first use."""
+        if self._motion is None:
+            from orbitviz.core.motion import MissionMotion
+
+            self._motion = MissionMotion(self)
+        return self._motion
 
     # -- building --------------------------------------------------------------------
     @classmethod
@@ -275,8 +286,10 @@ class MissionModel:
         seg = obj.segment_at(met_s)
         tle = self.tle_info(met_s) if seg.source == "tle" else None
         lat, lon, alt = itrs_to_geodetic(self.eo.gcrs_to_itrs_position(r, met_s))
+        q = np.asarray(self.motion.attitude(object_id, float(met_s)), dtype=float)
         return ObjectState(object_id, obj.name, obj.phase_at(met_s), seg.source, tle,
-                           np.asarray(r), np.asarray(v), float(lat), float(lon), float(alt))
+                           np.asarray(r), np.asarray(v), float(lat), float(lon), float(alt),
+                           attitude_q_gcrs=q)
 
     def snapshot(self, met_s: float) -> dict:
         """Everything ``orbitviz state --json`` prints for one instant."""

@@ -105,7 +105,7 @@ def _utc(text: str) -> _dt.datetime:
 def _view_name_ok(view, objects) -> bool:
     if not isinstance(view, str):
         return False
-    if view in ("", "earth", "baikonur", "rendezvous"):
+    if view in ("", "earth", "baikonur", "launch", "rendezvous"):
         return True
     return view.startswith("follow:") and view.split(":", 1)[1] in objects
 
@@ -133,8 +133,8 @@ def load_scenario(name: str = DEFAULT_MISSION) -> Scenario:
             raise ScenarioError(f"event '{eid}': basis must be 'measured' or 'modelled'")
         view = raw.get("view", "")
         if not _view_name_ok(view, doc.get("objects", {})):
-            raise ScenarioError(f"event '{eid}': view must be earth, baikonur, rendezvous or "
-                                f"follow:<object id>, not {view!r}")
+            raise ScenarioError(f"event '{eid}': view must be earth, baikonur, launch, "
+                                f"rendezvous or follow:<object id>, not {view!r}")
         events.append(Event(eid, raw["name"], met, raw["basis"], raw.get("source", ""),
                             raw.get("object", ""), raw.get("description", ""), view))
     sets = []

@@ -10,7 +10,8 @@ LAYERS = ("earth", "night-lights", "atmosphere", "stars", "track:iss", "track:so
           "track:soyuz-ms-18", "user-objects", "user-trails", "labels", "grid", "events")
 
 FRAMES = ("earth-fixed", "inertial")
-CAMERA_PRESETS = ("earth", "baikonur", "follow:iss", "follow:soyuz-ms-19", "rendezvous")
+CAMERA_PRESETS = ("earth", "baikonur", "follow:iss", "follow:soyuz-ms-19", "rendezvous",
+                  "launch")
 
 #: Default track span: one ISS orbit behind and one ahead, seconds.
 ORBIT_S = 5560.0

@@ -51,6 +51,9 @@ PRESETS = {
     "follow:soyuz-ms-19": CameraPreset("Follow Soyuz MS-19", "soyuz-ms-19", "lvlh",
                                        *FOLLOW_CAMERA),
     "rendezvous": CameraPreset("Rendezvous close-up", "iss", "lvlh", 0.9, 16.0, 235.0),
+    # beside the Soyuz-2.1a, close enough to see it shed its stages (the four boosters fall
+    # 50–100 m behind within seconds)
+    "launch": CameraPreset("Launch close-up", "soyuz-ms-19", "lvlh", 0.35, 6.0, 255.0),
 }
 
 

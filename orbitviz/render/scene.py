@@ -16,10 +16,10 @@ import contextlib
 import numpy as np
 
 from orbitviz.core.geodesy import geodetic_to_itrs
-from orbitviz.render.camera import (PRESETS, CameraPreset, camera_frame, lvlh_view_basis,
-                                    preset_camera, preset_for)
+from orbitviz.render.camera import PRESETS, CameraPreset, camera_frame, preset_camera, preset_for
 from orbitviz.render.picking import hidden_by_sphere, nearest_within
 from orbitviz.render.sceneview import SceneView
+from orbitviz.render.solids_layer import MESH_RANGE_KM, SolidsLayer
 from orbitviz.render.style import (COLORS, EVENT_COLOR, EVENT_MARKER_PX, GRID_WIDTH_PX,
                                    LABEL_FONT_PX, LABEL_OFFSET_PX, LANDING_ESTIMATE_MARKER_PX,
                                    LANDING_MODEL_MARKER_PX, MESH_MIN_PX, PAD_MARKER_PX,
@@ -34,10 +34,6 @@ PICK_RADIUS_PX = 12.0
 #: A user object closer than this to a mission object (km; the user's copy of the station)
 #: has its name added to that object's label instead of a label printed over it.
 USER_MERGE_KM = 25.0
-#: Meshes are drawn when the camera is closer than this to its target, km.
-MESH_RANGE_KM = 60.0
-#: Largest dimension of each mesh, km (ISS truss 109 m; Soyuz solar-array span 10.7 m).
-MESH_SIZE_KM = {"iss": 0.109, "soyuz-ms-19": 0.0107, "soyuz-ms-18": 0.0107}
 #: Radius below which the Earth hides labels and picks, km.
 OCCLUDER_RADIUS_KM = 6350.0
 PICK_EARTH_RADIUS_KM = 6371.0
@@ -66,6 +62,7 @@ class SceneController:
         self.display_scale = 1.0
         self._label_font_px = LABEL_FONT_PX
         self.users = UserLayer(viewer, items)
+        self.solids = SolidsLayer(self.mission, items)
         self.origin_world_km = np.zeros(3)
         self.world_to_scene = np.eye(3)
         self._hold = 0  # > 0 inside batch(): poses wait for its end
@@ -294,12 +291,13 @@ class SceneController:
             grid.set_pose(cam @ itrs_to_world, scene(np.zeros(3)))
 
         docked = self.viewer.docked(self.met_s)
+        near = self.view.opts["distance"] < MESH_RANGE_KM and self.viewer.in_mission(self.met_s)
+        self.solids.update(self.met_s, near, gcrs_to_world, cam, origin, sun_scene)
         self.users.heads_now(self.met_s)
         self._update_tracks(st, states, docked, cam, origin)
         self._update_markers(st, states, docked, itrs_to_world, scene)
         self.users.pose_catalog(self.met_s, cam, origin, self.pixel_scale)
         self.users.pose_selected_track(self.met_s, cam, origin)
-        self._update_meshes(states, gcrs_to_world, cam, origin, sun_scene)
         self.view.update()
 
     def _update_tracks(self, st, states, docked, cam, origin):
@@ -341,20 +339,26 @@ class SceneController:
 
     def _mission_markers(self, states, docked, scene, pos, colors, sizes, texts,
                          mission_labels):
-        """Markers and labels of the mission's objects (not docked, not landed)."""
-        meshes_shown = self.view.opts["distance"] < MESH_RANGE_KM
+        """Markers and labels of the mission's objects (not docked, not landed). Where an
+        object's meshes are drawn, its label stands clear of them (right of their sphere on
+        screen), and its marker is left out once the meshes are big enough to see."""
+        g2w = self.world_rotation()[0]
         for oid, s in states.items():
             if s is None or oid in docked or self.viewer.kind(oid) != "mission":
                 continue
             if self.viewer.phase_at(oid, self.met_s) == "landed":
                 continue  # shown as the landing site
             name = self.viewer.name(oid)
-            if oid == "iss" and docked:  # docked vehicles share the station's label
-                name = " + ".join([name] + [self.viewer.name(d) for d in docked])
+            owners = [oid]
+            if oid == "iss":  # docked vehicles share the station's label and its sphere
+                if docked:
+                    name = " + ".join([name] + [self.viewer.name(d) for d in docked])
+                owners += self.solids.docked_owners()
+            anchor = self.solids.label_anchor(owners, g2w, self.world_to_scene,
+                                              self.view.camera_position_scene())
             mission_labels.append((len(texts), s[0]))
-            texts.append((name, s[0], COLORS[oid]))
-            if meshes_shown and f"mesh:{oid}" in self.items and \
-                    self._mesh_pixels(oid, scene(s[0])) >= MESH_MIN_PX:
+            texts.append((name, s[0] if anchor is None else anchor, COLORS[oid]))
+            if self._mesh_pixels(owners) >= MESH_MIN_PX:
                 continue  # the mesh stands for the object; a marker inside it would be hidden
             pos.append(s[0])
             colors.append(COLORS[oid])
@@ -483,32 +487,17 @@ class SceneController:
         return None if k is None else ids[k]
 
     # -- meshes ----------------------------------------------------------------------------------
-    def _mesh_pixels(self, oid: str, pos_scene) -> float:
-        """Approximate on-screen size (px) of an object's mesh at ``pos_scene``."""
-        d = float(np.linalg.norm(np.asarray(pos_scene, dtype=float)
-                                 - self.view.camera_position_scene()))
+    def _mesh_pixels(self, owners) -> float:
+        """Approximate on-screen diameter (px) of the meshes drawn for ``owners`` (0: none)."""
+        sph = self.solids.sphere(owners)
+        if sph is None:
+            return 0.0
+        g2w = self.world_rotation()[0]
+        pos = self.world_to_scene @ (g2w @ sph[0] - self.origin_world_km)
+        d = float(np.linalg.norm(pos - self.view.camera_position_scene()))
         fov = np.radians(self.view.opts["fov"])
         height = max(self.view.height(), 1)
-        return MESH_SIZE_KM.get(oid, 0.0) / max(d * 2.0 * np.tan(fov / 2.0), 1e-9) * height
-
-    def _update_meshes(self, states, gcrs_to_world, cam, origin, sun_scene):
-        near = self.view.opts["distance"] < MESH_RANGE_KM
-        for oid in ("iss", "soyuz-ms-19", "soyuz-ms-18"):
-            mesh = self.items.get(f"mesh:{oid}")
-            if mesh is None:
-                continue
-            s = states.get(oid)
-            if not near or s is None:
-                mesh.setVisible(False)
-                continue
-            _, _, r, v = s
-            view_axes = lvlh_view_basis(r, v)  # rows x along v, y normal, z up
-            body = np.stack([view_axes[0], -view_axes[1], -view_axes[2]])  # x fwd, z down
-            body_to_world = (gcrs_to_world @ body.T)
-            mesh.set_pose(cam @ body_to_world,
-                          to_scene(cam @ (s[0] - origin), np.zeros(3)))
-            mesh.set_sun_direction(sun_scene)
-            mesh.setVisible(True)
+        return 2.0 * sph[1] / max(d * 2.0 * np.tan(fov / 2.0), 1e-9) * height
 
 
 def create_items(mission) -> dict:
@@ -518,7 +507,9 @@ def create_items(mission) -> dict:
     from orbitviz.render.earth import EarthItem
     from orbitviz.render.grid import GridItem
     from orbitviz.render.markers import LabelItem, MarkerItem
-    from orbitviz.render.meshes import SoyuzMesh, StationMesh
+    from orbitviz.render.plume_item import PlumeItem
+    from orbitviz.render.solid_item import SolidItem
+    from orbitviz.render.solids_layer import mission_meshes
     from orbitviz.render.stars import StarsItem
     from orbitviz.render.tracks import TrackItem
 
@@ -529,9 +520,8 @@ def create_items(mission) -> dict:
     items["track:user-selected"] = TrackItem(SELECTED_USER_COLOR, width_px=TRACK_WIDTH_PX)
     items["markers"] = MarkerItem()
     items["labels"] = LabelItem(font_px=LABEL_FONT_PX, offset_px=LABEL_OFFSET_PX)
-    items["mesh:iss"] = StationMesh()
-    items["mesh:soyuz-ms-19"] = SoyuzMesh()
-    items["mesh:soyuz-ms-18"] = SoyuzMesh()
+    items["solids"] = SolidItem(lambda: mission_meshes(mission))  # built when first near
+    items["plumes"] = PlumeItem()
     return items
 
 

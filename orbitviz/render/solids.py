@@ -5,7 +5,7 @@ A :class:`Mesh` holds ``vertices_m`` (N,3) float64 metres in its own frame, unit
 seen from outside (outward normals). Faces with different normals (a cylinder's side and
 its caps, a box's faces) have their own vertices, so edges stay sharp. Every solid is
 closed. :meth:`Mesh.triangle_soup` gives the un-indexed arrays that
-:class:`orbitviz.render.meshes.MeshData` holds.
+:class:`orbitviz.render.solid_item.SolidItem` uploads.
 """
 
 from __future__ import annotations

@@ -23,23 +23,24 @@ from orbitviz.core.station_attitude import (
 from orbitviz.core.station_layout import ArrayWing, Module, StationLayout
 
 from .solids import Mesh, frustum, merge, oriented_box, panel
+from .style import STATION_MESH_COLORS as _C
 
 __all__ = [
     "build_station", "build_station_fixed", "build_station_articulated", "module_mesh",
     "wing_mesh",
 ]
 
-WHITE = (0.86, 0.86, 0.84)
-GREY = (0.62, 0.62, 0.64)
-DARK = (0.30, 0.30, 0.32)
-TRUSS = (0.70, 0.70, 0.72)
-RU_GREEN = (0.60, 0.64, 0.56)          # Zarya's and Nauka's blankets
-CELLS = (0.16, 0.20, 0.45)             # US legacy arrays: blue-violet cells
-CELLS_BACK = (0.55, 0.50, 0.38)        # the blankets' back (kapton, gold-brown)
-IROSA_CELLS = (0.10, 0.12, 0.22)       # roll-out arrays: darker cells
-RU_CELLS = (0.18, 0.28, 0.45)
-RADIATOR = (0.93, 0.93, 0.95)
-ARM = (0.92, 0.92, 0.90)
+WHITE = _C["white"]
+GREY = _C["grey"]
+DARK = _C["dark"]
+TRUSS = _C["truss"]
+RU_GREEN = _C["ru-green"]              # Zarya's and Nauka's blankets
+CELLS = _C["cells"]                    # US legacy arrays: blue-violet cells
+CELLS_BACK = _C["cells-back"]          # the blankets' back (kapton, gold-brown)
+IROSA_CELLS = _C["irosa-cells"]        # roll-out arrays: darker cells
+RU_CELLS = _C["ru-cells"]
+RADIATOR = _C["radiator"]
+ARM = _C["arm"]
 
 _MODULE_COLORS = {"zarya": RU_GREEN, "nauka": RU_GREEN, "pma-1": GREY, "pma-2": GREY,
                   "pma-3": GREY, "ida-2": GREY, "ida-3": GREY, "bishop": GREY}
@@ -82,6 +83,11 @@ def build_station_fixed(layout: StationLayout) -> dict[str, Mesh]:
     joints = [oriented_box(p, np.eye(3), (0.6, 0.6, 0.6), GREY) for p in arm.points_m]
     return {"modules": merge(modules), "truss": merge(truss), "radiators": merge(rads),
             "canadarm2": merge(booms + joints)}
+
+
+def radiator_mesh(rad, R) -> Mesh:
+    """A radiator panel turned by ``R`` (its alpha joint's rotation; identity when fixed)."""
+    return _radiator(rad, R)
 
 
 def _radiator(rad, R) -> Mesh:

@@ -70,6 +70,45 @@ def user_style(n: int) -> tuple[float, float, float]:
             SHORT_TRAIL_S - (SHORT_TRAIL_S - SHORT_TRAIL_MIN_S) * f)
 
 
+# -- spacecraft and launcher meshes (RGB 0–1, the materials' own colours under white light) ---
+#: Station: modules, truss, Russian green blankets, the arrays' cells and their backs,
+#: radiators, Canadarm2.
+STATION_MESH_COLORS = {
+    "white": (0.86, 0.86, 0.84), "grey": (0.62, 0.62, 0.64), "dark": (0.30, 0.30, 0.32),
+    "truss": (0.70, 0.70, 0.72), "ru-green": (0.60, 0.64, 0.56),
+    "cells": (0.16, 0.20, 0.45), "cells-back": (0.55, 0.50, 0.38),
+    "irosa-cells": (0.10, 0.12, 0.22), "ru-cells": (0.18, 0.28, 0.45),
+    "radiator": (0.93, 0.93, 0.95), "arm": (0.92, 0.92, 0.90),
+}
+#: Visiting vehicles and the launcher: the Soyuz's green-grey blanket and descent module,
+#: Dragon's white, Cygnus's service module, the rocket's grey-white and the fairing.
+VEHICLE_MESH_COLORS = {
+    "soyuz-green": (0.42, 0.47, 0.36), "soyuz-dm": (0.55, 0.50, 0.42),
+    "grey": (0.62, 0.62, 0.64), "white": (0.88, 0.88, 0.86), "dark": (0.18, 0.18, 0.20),
+    "cells": (0.16, 0.20, 0.45), "cells-back": (0.55, 0.50, 0.38),
+    "cygnus-sm": (0.72, 0.62, 0.40), "rocket": (0.80, 0.80, 0.78), "fairing": (0.90, 0.90, 0.88),
+}
+#: Soyuz MS-18's parachutes: the canopies' orange-and-white cloth (one mean colour each) and
+#: the risers.
+PARACHUTE_COLORS = {"main-canopy": (0.95, 0.55, 0.22), "drogue-canopy": (0.95, 0.62, 0.30),
+                    "riser": (0.85, 0.85, 0.80)}
+#: Engine plumes, drawn additively (RGB scaled by the intensity of each point): kerosene and
+#: oxygen (the launcher's stages: yellow-orange), storable hypergolics (the Soyuz's engines
+#: and thrusters: faint violet-white, nearly invisible in vacuum) and the soft-landing
+#: engines' solid propellant (white-orange flash).
+PLUME_COLORS = {"kerolox": (1.00, 0.72, 0.35), "hypergolic": (0.55, 0.50, 0.75),
+                "solid": (1.00, 0.85, 0.60)}
+#: Peak additive intensity of a plume at its nozzle, by propellant.
+PLUME_INTENSITY = {"kerolox": 0.95, "hypergolic": 0.55, "solid": 1.0}
+#: Mesh lighting: the Sun's share, the ambient floor and a faint fill from the side opposite
+#: the Sun (a drawing aid that keeps the unlit sides' shapes readable; no physical source).
+MESH_AMBIENT = 0.22
+MESH_FILL = 0.12
+#: Labels of meshes stand right of their meshes' rightmost corner on screen, by this much
+#: more than 1 times the meshes' bounding radius (a small gap, clear of the geometry).
+MESH_LABEL_CLEARANCE = 1.04
+
+
 # -- the ground-track map ---------------------------------------------------------------------
 #: Map background and axes colours (dark theme, readable on a projector).
 MAP_BG = "#0b0f16"

@@ -27,7 +27,7 @@ How a track is drawn (one shader, one VBO, per-frame changes only as uniforms):
   this equals arc-length dashing; on slower stretches dashes are proportionally shorter.
 
 This module also holds the small GL helpers shared by :mod:`orbitviz.render.markers` and
-:mod:`orbitviz.render.meshes` (shader compilation for the context's GLSL version, VBO upload,
+:mod:`orbitviz.render.solid_item` (shader compilation for the context's GLSL version, VBO upload,
 matrices and viewport): GL calls happen only inside ``paint()``.
 """
 
@@ -61,7 +61,7 @@ AHEAD_ALPHA = 0.28
 
 
 # ---------------------------------------------------------------------------------------------
-# Shared GL helpers (used by markers.py and meshes.py too)
+# Shared GL helpers (used by markers.py, solid_item.py and plume_item.py too)
 # ---------------------------------------------------------------------------------------------
 
 

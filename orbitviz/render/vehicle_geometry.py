@@ -20,20 +20,21 @@ import numpy as np
 from orbitviz.core.station_layout import StationLayout, vehicle_shapes
 
 from .solids import Mesh, frustum, merge, oriented_box, panel
+from .style import VEHICLE_MESH_COLORS as _C
 
 __all__ = ["spacecraft_mesh", "soyuz_ms_mesh", "progress_ms_mesh", "crew_dragon_mesh",
            "cygnus_mesh", "soyuz_2_1a_mesh", "docked_vehicle_meshes", "merged"]
 
-SOYUZ_GREEN = (0.42, 0.47, 0.36)
-SOYUZ_DM = (0.55, 0.50, 0.42)
-GREY = (0.62, 0.62, 0.64)
-WHITE = (0.88, 0.88, 0.86)
-DARK = (0.18, 0.18, 0.20)
-CELLS = (0.16, 0.20, 0.45)
-CELLS_BACK = (0.55, 0.50, 0.38)
-CYGNUS_SM = (0.72, 0.62, 0.40)
-ROCKET = (0.80, 0.80, 0.78)
-FAIRING = (0.90, 0.90, 0.88)
+SOYUZ_GREEN = _C["soyuz-green"]
+SOYUZ_DM = _C["soyuz-dm"]
+GREY = _C["grey"]
+WHITE = _C["white"]
+DARK = _C["dark"]
+CELLS = _C["cells"]
+CELLS_BACK = _C["cells-back"]
+CYGNUS_SM = _C["cygnus-sm"]
+ROCKET = _C["rocket"]
+FAIRING = _C["fairing"]
 
 _COLORS = {"probe": GREY, "orbital-module": SOYUZ_GREEN, "descent-module": SOYUZ_DM,
            "service-module": SOYUZ_GREEN, "cargo-module": SOYUZ_GREEN,

@@ -20,13 +20,13 @@ pg_gl = pytest.importorskip("pyqtgraph.opengl")
 import _frames  # noqa: E402
 from _frames import render_rgb  # noqa: E402
 
-from orbitviz.render import meshes as M  # noqa: E402
 from orbitviz.render.catalog import (  # noqa: E402
     AHEAD_FACTOR,
     CatalogItem,
     build_trail_vertices,
 )
-from orbitviz.render.meshes import MeshItem  # noqa: E402
+from orbitviz.render.solid_item import SolidInstance, SolidItem  # noqa: E402
+from orbitviz.render.solids import oriented_box  # noqa: E402
 
 W, H = 320, 240
 T_REF = 1.6e8
@@ -277,7 +277,9 @@ def test_selected_head_is_bigger_with_a_white_ring_and_its_trail_white_on_top(qt
 def test_objects_behind_an_opaque_mesh_are_hidden(qtbot):
     v = make_view(qtbot)
     # an opaque slab between the camera (+z) and the catalogue plane z = 0, covering |x|,|y| < 10 km
-    slab = MeshItem(M.assemble([M.box("slab", (0, 0, 10e3), (20e3, 20e3, 1e3), (0.5,) * 3)]))
+    slab = SolidItem({"slab": oriented_box((0, 0, 10e3), np.eye(3), (20e3, 20e3, 1e3),
+                                           (0.5, 0.5, 0.5))})
+    slab.set_instances([SolidInstance("slab", np.eye(3), np.zeros(3))])
     slab.set_sun_direction((0, 0, 1))
     v.addItem(slab)
     world, times = _line_window()

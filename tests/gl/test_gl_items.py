@@ -13,13 +13,21 @@ pytestmark = pytest.mark.gl
 pg_gl = pytest.importorskip("pyqtgraph.opengl")
 
 import _frames  # noqa: E402
-from orbitviz.render import meshes as M  # noqa: E402
 from orbitviz.render.markers import LabelItem, MarkerItem  # noqa: E402
-from orbitviz.render.meshes import MeshItem, StationMesh  # noqa: E402
+from orbitviz.render.mission_geometry import station_groups  # noqa: E402
+from orbitviz.render.solid_item import SolidInstance, SolidItem  # noqa: E402
+from orbitviz.render.solids import oriented_box  # noqa: E402
 from orbitviz.render.tracks import DASH_PERIOD_PX, NOMINAL_SPEED_KM_S, TrackItem  # noqa: E402
 from orbitviz.render.units import to_scene  # noqa: E402
 
 W, H = 480, 320
+
+
+def slab_item(center_m, size_m):
+    """An opaque grey box (metres), drawn once at the scene's origin."""
+    item = SolidItem({"slab": oriented_box(center_m, np.eye(3), size_m, (0.5, 0.5, 0.5))})
+    item.set_instances([SolidInstance("slab", np.eye(3), np.zeros(3))])
+    return item
 
 
 def make_view(qtbot, dist, w=W, h=H):
@@ -157,7 +165,7 @@ def test_markers_round_outlined_over_tracks_and_hidden_behind_opaque_geometry(qt
     tr.set_time(met[-1])
     v.addItem(tr)
     # an opaque slab between the camera (+z) and the marker at x = +20 km
-    slab = MeshItem(M.assemble([M.box("slab", (20e3, 0, 10e3), (8e3, 8e3, 1e3), (0.5,) * 3)]))
+    slab = slab_item((20e3, 0, 10e3), (8e3, 8e3, 1e3))
     slab.set_sun_direction((0, 0, 1))
     v.addItem(slab)
     mk = MarkerItem()
@@ -253,7 +261,10 @@ def test_station_close_up_does_not_jitter_at_orbital_speed(qtbot):
     vel = np.cross([0.0, 0.0, 1.0], r0)
     vel *= 7.66 / np.linalg.norm(vel)
     ahead = 0.030 * vel / np.linalg.norm(vel)
-    iss = StationMesh()
+    from orbitviz.core.station_layout import load_station_layout
+
+    groups = station_groups(load_station_layout())
+    iss = SolidItem(groups)
     iss.set_sun_direction(np.array([0.3, -0.4, 0.87]))
     v.addItem(iss)
     rot = np.eye(3)
@@ -265,7 +276,7 @@ def test_station_close_up_does_not_jitter_at_orbital_speed(qtbot):
             pos = r_iss.astype(np.float32) - r_soyuz.astype(np.float32)
         else:
             pos = to_scene(r_iss, r_soyuz)
-        iss.set_pose(rot, pos)
+        iss.set_instances([SolidInstance(k, rot, pos) for k in groups])
         return v.renderToArray((W, H)), np.asarray(pos, dtype=np.float64)
 
     t0 = 1234.5

@@ -1,4 +1,4 @@
-"""Render items' geometry as arrays (no GL): spacecraft meshes against published dimensions,
+"""Render items' geometry as arrays (no GL): the solids' model matrix,
 track/marker/label vertex layouts, and the precision tricks (time hi/lo, dash period)."""
 
 import math
@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from orbitviz.render import meshes as M
+from orbitviz.render.solid_item import instance_matrix
 from orbitviz.render.markers import LabelAtlas, build_label_vertices, build_marker_vertices
 from orbitviz.render.tracks import (
     DASH_PERIOD_PX,
@@ -18,135 +18,10 @@ from orbitviz.render.tracks import (
 )
 
 
-def _signed_volume(part):
-    t = part.tris
-    return np.einsum("ij,ij->i", t[:, 0], np.cross(t[:, 1], t[:, 2])).sum() / 6.0
-
-
-def _area_vector(part):
-    t = part.tris
-    return 0.5 * np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]).sum(axis=0)
-
-
-def _part_extent(part):
-    p = part.tris.reshape(-1, 3)
-    return p.max(axis=0) - p.min(axis=0)
-
-
-@pytest.fixture(scope="module")
-def iss():
-    return M.station_geometry()
-
-
-@pytest.fixture(scope="module")
-def soyuz():
-    return M.soyuz_geometry()
-
-
-# --- primitives -------------------------------------------------------------------------------
-
-
-def test_box_is_closed_with_exact_volume():
-    b = M.box("b", (1.0, -2.0, 3.0), (2.0, 3.0, 4.0), (1, 1, 1))
-    assert len(b.tris) == 12
-    assert _signed_volume(b) == pytest.approx(24.0, abs=1e-9)       # outward winding
-    np.testing.assert_allclose(_area_vector(b), 0.0, atol=1e-12)    # closed surface
-
-
-def test_frustum_and_ellipsoid_volumes_converge_to_analytic():
-    cyl = M.frustum("c", (0, 0, 0), (0, 0, 2.0), 1.0, 1.0, (1, 1, 1), segments=96)
-    assert _signed_volume(cyl) == pytest.approx(2.0 * math.pi, rel=1e-3)
-    cone = M.frustum("k", (0, 0, 0), (0, 0, 3.0), 1.0, 0.0, (1, 1, 1), segments=96)
-    assert _signed_volume(cone) == pytest.approx(math.pi, rel=1e-3)
-    ell = M.ellipsoid("e", (0, 0, 0), (2.0, 1.0), (1, 1, 1), n_lat=48, n_lon=96)
-    assert _signed_volume(ell) == pytest.approx(4.0 / 3.0 * math.pi * 2.0, rel=3e-3)
-    for p in (cyl, cone, ell):
-        np.testing.assert_allclose(_area_vector(p), 0.0, atol=1e-9)
-
-
-@pytest.mark.parametrize("which", ["iss", "soyuz"])
-def test_every_part_is_a_closed_outward_solid_with_unit_normals(which, request):
-    mesh = request.getfixturevalue(which)
-    for part in mesh.parts:
-        assert _signed_volume(part) > 0, part.name
-        area = np.abs(np.cross(part.tris[:, 1] - part.tris[:, 0],
-                               part.tris[:, 2] - part.tris[:, 0])).sum()
-        assert np.abs(_area_vector(part)).max() < 1e-9 * max(area, 1.0), part.name
-    n = mesh.normals.astype(np.float64)
-    np.testing.assert_allclose(np.linalg.norm(n, axis=1), 1.0, atol=1e-5)
-    # vertex normals lean the same way as the faces they belong to
-    t = mesh.positions_km.astype(np.float64).reshape(-1, 3, 3)
-    face_n = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
-    assert (np.einsum("ij,ij->i", face_n, n.reshape(-1, 3, 3).mean(axis=1)) > 0).all()
-    assert mesh.positions_km.shape == mesh.normals.shape == mesh.colors.shape
-    assert len(mesh.positions_km) == 3 * mesh.n_triangles
-    assert mesh.interleaved().shape == (3 * mesh.n_triangles, 9)
-
-
-# --- the ISS against NASA's published figures --------------------------------------------------
-
-
-def test_iss_truss_and_overall_span_are_109_m(iss):
-    truss = [p for p in iss.parts if p.name == "ITS truss"]
-    assert len(truss) == 1
-    assert _part_extent(truss[0])[1] == pytest.approx(109.0, abs=0.1)
-    lo, hi = iss.bounds_m()
-    assert hi[1] - lo[1] == pytest.approx(109.0, abs=1.0)     # arrays stay within the truss
-
-
-def test_iss_has_eight_35_by_12_m_wings_four_each_side(iss):
-    wings = [p for p in iss.parts if p.name.startswith("solar wing")]
-    assert len(wings) == 8
-    for w in wings:
-        ext = sorted(_part_extent(w), reverse=True)
-        assert ext[0] == pytest.approx(35.0, abs=0.5)
-        assert ext[1] == pytest.approx(12.0, abs=0.5)
-        assert ext[2] < 0.5                                     # a thin blanket
-    ys = np.array([w.tris[..., 1].mean() for w in wings])
-    assert (ys > 0).sum() == 4 and (ys < 0).sum() == 4
-    # wings do not overlap each other across the truss (>= 2 m between blankets)
-    centres = sorted(set(np.round(np.abs(ys), 1)))
-    assert len(centres) == 2 and centres[1] - centres[0] - 12.0 >= 2.0
-
-
-def test_iss_modules_run_about_50_m_along_the_flight_direction(iss):
-    names = {"PMA-2/IDA-2", "Harmony", "Destiny", "Unity", "PMA-1", "Zarya", "Zvezda"}
-    mods = [p for p in iss.parts if p.name in names]
-    assert len(mods) == len(names)
-    x = np.concatenate([p.tris[..., 0].ravel() for p in mods])
-    assert x.max() - x.min() == pytest.approx(51.0, abs=3.0)
-    for p in mods:                                              # axes along x, on the centre line
-        ext = _part_extent(p)
-        assert abs(p.tris[..., 1].mean()) < 0.1 and abs(p.tris[..., 2].mean()) < 0.1
-        assert ext[1] == pytest.approx(ext[2], rel=0.02) and ext[1] < 4.6
-    radiators = [p for p in iss.parts if p.name.startswith("radiator")]
-    assert len(radiators) == 6
-    # the truss is on the zenith side (-z) of the modules
-    truss = next(p for p in iss.parts if p.name == "ITS truss")
-    assert truss.tris[..., 2].max() < -2.0
-
-
-# --- Soyuz MS ---------------------------------------------------------------------------------
-
-
-def test_soyuz_length_span_and_diameter(soyuz):
-    lo, hi = soyuz.bounds_m()
-    assert hi[0] - lo[0] == pytest.approx(M.SOYUZ_LENGTH_M, abs=0.03)   # 7.48 m
-    assert hi[1] - lo[1] == pytest.approx(10.7, abs=0.05)               # array span
-    sm = next(p for p in soyuz.parts if p.name == "service module")
-    assert _part_extent(sm)[1] == pytest.approx(2.72, abs=0.02)
-    om = next(p for p in soyuz.parts if p.name == "orbital module")
-    dm = next(p for p in soyuz.parts if p.name == "descent module")
-    # order along the flight direction: orbital module forward, then descent, then service
-    assert om.tris[..., 0].mean() > dm.tris[..., 0].mean() > sm.tris[..., 0].mean()
-    assert _part_extent(dm)[1] == pytest.approx(2.17, abs=0.03)
-    assert _part_extent(om)[1] == pytest.approx(2.26, abs=0.03)
-
-
-def test_model_matrix_rotates_then_translates():
+def test_instance_matrix_rotates_metres_then_translates_in_km():
     rot = np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])   # +90 deg about z
-    m = M.model_matrix(rot, (10.0, 20.0, 30.0))
-    body_x_tip = np.array([0.001, 0.0, 0.0, 1.0])                           # 1 m ahead
+    m = instance_matrix(rot, (10.0, 20.0, 30.0))
+    body_x_tip = np.array([1.0, 0.0, 0.0, 1.0])                             # 1 m ahead
     np.testing.assert_allclose(m @ body_x_tip, [10.0, 20.001, 30.0, 1.0], atol=1e-12)
 
 
