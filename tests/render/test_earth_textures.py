@@ -49,3 +49,28 @@ def test_packed_levels_carry_the_day_map_and_the_lights(qt):
     assert lv1.shape == night.shape[:2] + (4,)
     assert np.array_equal(lv1[..., 3:], night)               # lights at their own pixels
     assert np.abs(lv1[..., :3].astype(int) - halve(day).astype(int)).max() <= 0
+
+
+def test_no_dark_band_across_the_southern_ocean():
+    """Issue 13: bmng.jpg darkens the Southern Ocean south of 60°S from 75°W to 96°E to a
+    fifth of its brightness (a black band along Antarctica's coast on the map and globe).
+    The shipped day map is repaired: the ocean just south of the block's edge is as bright
+    as just north of it (within 30 %), where the raw file's is about half as bright."""
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    from orbitviz.core.assets import asset_path
+
+    img = QImage(str(asset_path("earth", "day.jpg"))).convertToFormat(
+        QImage.Format.Format_RGB888)
+    w, h = img.width(), img.height()
+    a = np.frombuffer(img.constBits(), np.uint8, img.sizeInBytes()).reshape(
+        h, img.bytesPerLine())[:, :w * 3].reshape(h, w, 3).astype(float)
+
+    def rows(lat0, lat1):
+        return slice(int((90 - lat1) / 180 * h), int((90 - lat0) / 180 * h))
+
+    cols = slice(int((-60 + 180) / 360 * w), int((90 + 180) / 360 * w))
+    north = np.median(a[rows(-59.9, -59.3), cols].reshape(-1, 3), axis=0)  # across the edge
+    south = np.median(a[rows(-60.9, -60.3), cols].reshape(-1, 3), axis=0)
+    assert np.all(south >= 0.7 * north) and np.all(south <= 1.4 * north + 2), (north, south)
