@@ -122,7 +122,7 @@ def build(out_dir: Path = OUT_DIR) -> None:
                 raise ValueError(f"unexpected bmng.jpg: {im.size} {im.mode}")
             rgb = np.asarray(im.convert("RGB"))
         Image.fromarray(repair_antarctic_band(rgb)).save(
-            out_dir / "day.jpg", quality=92, optimize=True, subsampling=0)
+            out_dir / "day.jpg", quality=95, optimize=True)
 
         with Image.open(fetch_citylights(tmp)) as im:
             if im.size != NIGHT_SIZE:

@@ -31,8 +31,9 @@ LANDING = (47.4, 69.6)  # about 148 km south-east of Zhezkazgan (issue 12)
 MOSCOW = (55.756, 37.617)
 #: A row "darker than both its neighbours" by more than this many levels (of 255) of
 #: luminance is a dark dash. main's code (commit 876eb44): 495 of the 1920 columns had
-#: one, the deepest 60 levels.
-DIP_MARGIN = 4.0
+#: one, the deepest 60 levels. The ground's own texture at the limb varies by a few levels
+#: (a re-encoded day map moved one column from 3.8 to 4.2): 5 levels tells dashes from it.
+DIP_MARGIN = 5.0
 #: RMS distance (px) of the atmosphere-off outline from a smooth curve. An outline that
 #: jumps a whole pixel at a time (no anti-aliasing) lies about 0.29 px (1/√12) from it;
 #: main's code (commit 876eb44): 0.30 px.
